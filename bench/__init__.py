@@ -1,0 +1,1 @@
+"""Benchmarks: run with `make bench`; method and figures in docs/benchmarks.md."""

@@ -1,0 +1,246 @@
+"""Settings, read from the environment in one place.
+
+Every value has a one-line help text beside it. Nothing secret lives in the repo:
+production refuses to start without AGORA_SECRET_KEY. The demo and the test suite
+set AGORA_DEMO=1 or DEBUG themselves.
+"""
+
+from pathlib import Path
+
+import environ
+from csp.constants import NONCE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent  # src/agora
+PROJECT_DIR = BASE_DIR.parent.parent  # the checkout
+VAR_DIR = Path(environ.Env().str("AGORA_VAR_DIR", default=str(PROJECT_DIR / "var")))
+
+env = environ.Env()
+
+# AGORA_DEMO: turn on demo conveniences (DEBUG, a throwaway secret key, console mail).
+DEMO = env.bool("AGORA_DEMO", default=False)
+# DEBUG: Django debug pages; never on in production.
+DEBUG = env.bool("DEBUG", default=DEMO)
+
+# AGORA_SECRET_KEY: Django's signing key; required unless AGORA_DEMO is on.
+SECRET_KEY = env.str("AGORA_SECRET_KEY", default="")
+if not SECRET_KEY:
+    if DEMO or DEBUG:
+        SECRET_KEY = "agora-demo-only-not-secret-" + "x" * 40
+    else:
+        raise ImproperlyConfigured(
+            "AGORA_SECRET_KEY is not set. Set it to a long random string, "
+            "or set AGORA_DEMO=1 to run the demo."
+        )
+
+# AGORA_BASE_URL: the public URL of this platform; API tokens must name it as `aud`.
+BASE_URL = env.str("AGORA_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# ALLOWED_HOSTS: host names this platform answers to (comma separated).
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+# CSRF_TRUSTED_ORIGINS: origins allowed to post forms when behind a proxy.
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# AGORA_SERVICE_NAME: the name in the page header.
+SERVICE_NAME = env.str("AGORA_SERVICE_NAME", default="Agora")
+# AGORA_PHASE: the phase shown in the phase banner (alpha, beta or empty).
+SERVICE_PHASE = env.str("AGORA_PHASE", default="beta")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "ninja",
+    "csp",
+    "agora.core",
+    "agora.people",
+    "agora.organizations",
+    "agora.portal",
+    "agora.console",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "agora.core.middleware.ApiProblemMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "agora.organizations.middleware.RequireMemberTwoFactorMiddleware",
+]
+
+ROOT_URLCONF = "agora.urls"
+WSGI_APPLICATION = "agora.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "agora.core.context_processors.service",
+            ],
+        },
+    },
+]
+
+# DATABASE_URL: where the data lives; SQLite under var/ by default, postgres://… for real use.
+DATABASES = {
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'agora.sqlite3'}"),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers and one writer work at once; IMMEDIATE avoids lock upgrades
+    # failing mid-transaction when several processes write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            ),
+        }
+    )
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Sessions and the cache live in the database so web processes hold no state.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "agora_cache",
+    }
+}
+
+AUTH_USER_MODEL = "people.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "portal:home"
+
+# django-allauth: email + password, verified email, TOTP as second factor.
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SERVICE_NAME}] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if BASE_URL.startswith("https") else "http"
+# Failed sign-ins are throttled per account and per address (allauth's rate limits).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env.str("AGORA_LOGIN_FAILED_LIMIT", default="5/5m/ip,5/5m/key"),
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = SERVICE_NAME
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+# AGORA_OIDC_PROVIDERS: JSON list of OpenID Connect apps (see docs/oidc.md).
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {"APPS": env.json("AGORA_OIDC_PROVIDERS", default=[])},
+}
+
+# EMAIL_URL: outgoing mail server, e.g. smtp://user:pass@mail.example:587 (console in the demo).
+_email = env.email_url(
+    "EMAIL_URL", default="consolemail://" if DEMO else "smtp://127.0.0.1:25"
+)
+vars().update(_email)
+# DEFAULT_FROM_EMAIL: sender address of mail from the platform.
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Agora <no-reply@agora.localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+LANGUAGE_CODE = "en-gb"
+# TIME_ZONE: the deployment's time zone; storage is always UTC.
+TIME_ZONE = env.str("TIME_ZONE", default="Europe/London")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [PROJECT_DIR / "build" / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+# Request bodies: anything larger is refused with 413 before a handler sees it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("AGORA_MAX_BODY_BYTES", default=1_048_576)
+
+# Security baseline: production passes `manage.py check --deploy` with no warnings.
+SECURE_HSTS_SECONDS = 0 if DEBUG else env.int("SECURE_HSTS_SECONDS", default=31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_HSTS_EXCLUDE = [r"^healthz$", r"^readyz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# Content Security Policy (django-csp 4): nothing inline without a nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.request": {"level": "ERROR"}},
+}
+
+# Private key file of the platform (Ed25519), used to sign tree heads and receipts.
+PLATFORM_KEY_FILE = env.path("AGORA_PLATFORM_KEY_FILE", default=str(VAR_DIR / "platform-key.pem"))

@@ -1,0 +1,1 @@
+"""Shared fixtures. The suite runs on whichever database DATABASE_URL names."""

@@ -1,0 +1,13 @@
+"""Test settings: production settings with a test secret, so the suite tests what ships."""
+
+import os
+
+os.environ.setdefault("AGORA_SECRET_KEY", "test-only-" + "k" * 50)
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("AGORA_BASE_URL", "http://testserver")
+
+from agora.settings import *  # noqa: F403
+
+# Hashing passwords slowly only slows the suite; the algorithm is not under test.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
