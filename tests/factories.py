@@ -1,0 +1,121 @@
+"""Factories for the test suite: build test data in the test that needs it, no fixtures.
+
+Every factory gives a valid object with unique identifiers, so tests only name what
+they are about:
+
+    admin = MembershipFactory(role=Membership.Role.ADMIN).user
+    operator = UserFactory(operator=True)
+    staff = UserFactory(totp=True)          # has a TOTP authenticator (second factor)
+
+Users get the password `USER_PASSWORD` unless told otherwise.
+"""
+
+import base64
+
+import factory
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import generate_totp_secret
+from allauth.mfa.utils import encrypt
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from factory.django import DjangoModelFactory
+
+from agora.organizations.models import ApiClient, Membership, Organization
+from agora.people.models import Household, Person, User
+
+USER_PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(DjangoModelFactory):
+    """A sign-in account. Traits: `operator=True` (platform operator), `totp=True`."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.django.Password(USER_PASSWORD)
+    is_active = True
+
+    class Params:
+        operator = factory.Trait(is_staff=True)
+
+    @factory.post_generation
+    def totp(obj, create, extracted, **kwargs):
+        """Give the user a TOTP authenticator when called with `totp=True`."""
+        if create and extracted:
+            TotpAuthenticatorFactory(user=obj)
+
+
+class TotpAuthenticatorFactory(DjangoModelFactory):
+    """An activated TOTP second factor; the plain secret is on `.totp_secret` after build."""
+
+    class Meta:
+        model = Authenticator
+        exclude = ("totp_secret",)
+
+    user = factory.SubFactory(UserFactory)
+    type = Authenticator.Type.TOTP
+    totp_secret = factory.LazyFunction(generate_totp_secret)
+    data = factory.LazyAttribute(lambda o: {"secret": encrypt(o.totp_secret)})
+
+
+class HouseholdFactory(DjangoModelFactory):
+    class Meta:
+        model = Household
+
+    address_line = factory.Sequence(lambda n: f"{n + 1} River Street")
+    town = "Riverton"
+    postcode = factory.Sequence(lambda n: f"RV{n % 9 + 1} {n % 9}AB")
+    tenure = "private_rent"
+
+
+class PersonFactory(DjangoModelFactory):
+    """A resident (data subject) without an account; pass `user=` to link one."""
+
+    class Meta:
+        model = Person
+
+    given_name = factory.Faker("first_name")
+    family_name = factory.Faker("last_name")
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+
+
+class OrganizationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    slug = factory.Sequence(lambda n: f"organisation-{n}")
+    kind = Organization.Kind.GOVERNMENT
+    contact_email = factory.LazyAttribute(lambda o: f"contact@{o.slug}.example.org")
+
+
+class MembershipFactory(DjangoModelFactory):
+    """A role in an organisation; an admin of a new organisation unless told otherwise."""
+
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role = Membership.Role.ADMIN
+
+
+def ed25519_public_jwk() -> dict:
+    """Return the public half of a fresh Ed25519 key as a JWK."""
+    raw = Ed25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    x = base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+    return {"kty": "OKP", "crv": "Ed25519", "x": x}
+
+
+class ApiClientFactory(DjangoModelFactory):
+    class Meta:
+        model = ApiClient
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Client {n}")
+    public_jwk = factory.LazyFunction(ed25519_public_jwk)
+    scopes = factory.LazyFunction(lambda: [ApiClient.Scope.WHOAMI.value])
