@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup demo test test-sqlite test-postgres lint bench clean serve chromium static
+.PHONY: setup demo test test-sqlite test-postgres lint bench clean chromium static lock
 
 ## setup: Python packages from the lock file, npm packages, the built front end, chromium.
 setup: $(VENV)/.installed node_modules/.installed build/static/.built chromium
@@ -53,6 +53,12 @@ test-postgres: setup
 ## bench: the speed and memory benchmarks; figures go in docs/benchmarks.md.
 bench: setup
 	$(BIN)/python -m bench
+
+## lock: re-resolve requirements/lock.txt (with hashes) after changing pyproject.toml.
+lock: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+		-o requirements/lock.txt
 
 clean:
 	rm -rf $(VENV) node_modules build var
