@@ -244,3 +244,9 @@ LOGGING = {
 
 # Private key file of the platform (Ed25519), used to sign tree heads and receipts.
 PLATFORM_KEY_FILE = env.path("AGORA_PLATFORM_KEY_FILE", default=str(VAR_DIR / "platform-key.pem"))
+
+# Pages
+# Forms render as GOV.UK Frontend markup (label, hint, error message, govuk-* classes).
+FORM_RENDERER = "agora.core.forms.GovukFormRenderer"
+# Two-factor error messages that say what to do next.
+MFA_ADAPTER = "agora.portal.adapters.MfaAdapter"
