@@ -1,6 +1,38 @@
+"""The resident's pages: home, their account, and the statements every service publishes."""
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """Say what Agora is and where to start."""
     return render(request, "portal/home.html")
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """Show the accessibility statement."""
+    return render(request, "portal/accessibility.html")
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    """Show the privacy notice."""
+    return render(request, "portal/privacy.html")
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    """Show the signed-in person their account: email, name and how it is protected."""
+    user = request.user
+    authenticators = {a.type: a for a in Authenticator.objects.filter(user=user)}
+    recovery = authenticators.get(Authenticator.Type.RECOVERY_CODES)
+    context = {
+        "email_address": EmailAddress.objects.filter(user=user, primary=True).first(),
+        "totp_active": Authenticator.Type.TOTP in authenticators,
+        "recovery_codes_left": (
+            len(recovery.wrap().get_unused_codes()) if recovery is not None else None
+        ),
+    }
+    return render(request, "portal/account.html", context)
