@@ -1,0 +1,33 @@
+"""Schemas every API app shares: the strict base for request bodies and the problem document."""
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+
+class InputSchema(Schema):
+    """Base of every request body: a field the schema does not declare is refused (422).
+
+    Derive each endpoint's input schema from this, never from `ninja.Schema` directly,
+    so a misspelt field name is reported instead of silently ignored.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ProblemFieldError(Schema):
+    field: str = Field(description="Where the bad value is, e.g. `name` or `items.0.code`.")
+    message: str = Field(description="What is wrong with it, in plain words.")
+
+
+class Problem(Schema):
+    """An RFC 9457 problem document, sent as `application/problem+json`."""
+
+    type: str = Field(description="URI of the page that explains this kind of problem.")
+    code: str = Field(description="Stable short code of the problem type; safe to branch on.")
+    title: str = Field(description="Short summary of the problem type; the same every time.")
+    status: int = Field(description="The HTTP status code.")
+    detail: str = Field(description="What went wrong with this request, in plain words.")
+    instance: str = Field(description="The path of the request that failed.")
+    errors: list[ProblemFieldError] = Field(
+        default_factory=list, description="One entry per invalid field, when there are any."
+    )
