@@ -1,13 +1,22 @@
 """The API root: one NinjaAPI under /api/v1/ that mounts each app's router.
 
 It lives beside urls.py rather than in `core` so that `core` imports no domain app.
+Errors come out as problem+json (`core.problems`); request bodies derive from
+`core.schemas.InputSchema`, which refuses unknown fields.
 """
 
-from ninja import NinjaAPI
+from agora.core.problems import ProblemAPI
+from agora.organizations.api import router as organizations_router
 
-api = NinjaAPI(
+api = ProblemAPI(
     title="Agora API",
     version="1",
-    description="Machine-to-machine API of the Agora platform.",
+    description=(
+        "Machine-to-machine API of the Agora platform. Each request carries a fresh JWT "
+        "signed with the API client's private key. Every error is an RFC 9457 "
+        "`application/problem+json` document whose `type` links to an explanation."
+    ),
     urls_namespace="api-v1",
 )
+
+api.add_router("/", organizations_router)

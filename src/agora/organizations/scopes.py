@@ -1,0 +1,33 @@
+"""The scopes an API client may be granted, each with what it allows.
+
+An operation names the one scope it needs (`organizations.auth.client_auth`); a token
+from a client without that scope gets 403 `scope-not-granted`. Add a scope here, with
+a description a data protection officer can read, before any operation uses it.
+"""
+
+from agora.core.exceptions import PermissionDenied
+
+SCOPES: dict[str, str] = {
+    "whoami": "See which client and organisation a token belongs to.",
+}
+
+
+class ScopeNotGranted(PermissionDenied):
+    """The client's token is valid, but the client has not been granted the scope this
+    operation needs. An administrator of the organisation can grant it."""
+
+    code = "scope-not-granted"
+    title = "This client has not been granted the scope this operation needs"
+
+
+def scope_describe(scope: str) -> str:
+    """Return what a scope allows; raise KeyError for a scope nobody declared."""
+    return SCOPES[scope]
+
+
+def scope_require(granted: list[str], scope: str) -> None:
+    """Raise ScopeNotGranted unless `scope` is among the `granted` ones."""
+    if scope not in SCOPES:
+        raise ValueError(f"Undeclared scope {scope!r}; declare it in organizations.scopes.")
+    if scope not in granted:
+        raise ScopeNotGranted(f"This operation needs the scope “{scope}”.")
