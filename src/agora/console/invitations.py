@@ -8,7 +8,6 @@ committed, and a mail failure never undoes the membership.
 """
 
 import logging
-from functools import partial
 
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
@@ -69,14 +68,15 @@ def member_invite(
         actor=actor, organization=organization, email=email, role=role
     )
     if created_user:
-        transaction.on_commit(
-            partial(
-                invitation_send,
-                user=membership.user,
-                organization=organization,
-                role=role,
-                invited_by=getattr(actor, "display_name", str(actor)),
-            ),
-            robust=True,  # the member is added even if the mail server is down; it is logged
-        )
+        invited_by = getattr(actor, "display_name", str(actor))
+
+        # A named function, not functools.partial: Django logs a failed robust callback
+        # by its __qualname__.
+        def send_invitation() -> None:
+            invitation_send(
+                user=membership.user, organization=organization, role=role, invited_by=invited_by
+            )
+
+        # robust: the member stays added even if the mail server is down; the error is logged.
+        transaction.on_commit(send_invitation, robust=True)
     return membership, created_user
