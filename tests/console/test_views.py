@@ -409,16 +409,19 @@ def test_staff_of_another_organisation_get_404(client, admin, organization):
     client_ = ApiClientFactory(organization=organization)
     sign_in(client, outsider)
     slug = organization.slug
-    urls = [
+    pages = [
         reverse("console:organization", args=[slug]),
-        reverse("console:organization_edit", args=[slug]),
         reverse("console:members", args=[slug]),
-        reverse("console:member_add", args=[slug]),
-        reverse("console:member_remove", args=[slug, admin.public_id, "admin"]),
         reverse("console:apiclients", args=[slug]),
     ]
-    for url in urls:
+    forms = [
+        reverse("console:organization_edit", args=[slug]),
+        reverse("console:member_add", args=[slug]),
+        reverse("console:member_remove", args=[slug, admin.public_id, "admin"]),
+    ]
+    for url in pages + forms:
         assert client.get(url).status_code == 404, url
+    for url in forms:
         assert client.post(url, {"email": "x@example.org", "role": "admin"}).status_code == 404, url
     deactivate = reverse("console:apiclient_deactivate", args=[slug, client_.client_id])
     assert client.post(deactivate).status_code == 404
@@ -472,6 +475,12 @@ def test_api_clients_are_for_admins_only(client, organization):
     assert client.post(url).status_code == 403
     assert client.get(url).status_code in (403, 405)
     assert ApiClient.objects.get(pk=api_client.pk).is_active
+
+
+def test_pages_that_only_show_refuse_posts(client, admin):
+    sign_in(client, admin)
+    assert client.post(reverse("console:dashboard")).status_code == 405
+    assert client.post(reverse("console:members", args=["riverton"])).status_code == 405
 
 
 def test_writes_need_a_csrf_token(admin, organization):

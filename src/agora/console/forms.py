@@ -26,6 +26,7 @@ class OrganizationForm(forms.Form):
     contact_email = forms.EmailField(
         label="Contact email address",
         required=False,
+        max_length=254,
         error_messages={
             "invalid": "Enter an email address in the correct format, like name@example.org."
         },

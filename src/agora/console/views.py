@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from agora.console.forms import (
     ConfirmForm,
@@ -78,6 +78,7 @@ def _reraise_access(error: errors.AgoraError) -> None:
 
 
 @login_required
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     """List the organisations the user works in with their roles there."""
     is_operator = user_is_operator(request.user)
@@ -100,6 +101,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def organization_index(request: HttpRequest) -> HttpResponse:
     """List every organisation with its number of members (operators only)."""
     _require_operator(request)
@@ -127,6 +129,7 @@ def organization_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organization = _organization_or_404(request, slug)
     return render(
@@ -182,6 +185,7 @@ def _members_by_user(memberships) -> list[dict]:
 
 
 @login_required
+@require_safe
 def member_index(request: HttpRequest, slug: str) -> HttpResponse:
     organization = _organization_or_404(request, slug)
     members = _members_by_user(membership_list(viewer=request.user, organization=organization))
@@ -258,6 +262,7 @@ def member_remove(request: HttpRequest, slug: str, user_id: UUID, role: str) -> 
 
 
 @login_required
+@require_safe
 def apiclient_index(request: HttpRequest, slug: str) -> HttpResponse:
     organization = _organization_or_404(request, slug)
     _require_manager(request, organization)
