@@ -5,6 +5,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user
 from django.urls import reverse
 
+from agora.people.models import Person
 from tests.factories import USER_PASSWORD as PASSWORD
 from tests.integration.accounts import verified_user
 
@@ -46,6 +47,7 @@ def test_following_the_link_verifies_the_address_and_signs_in(client, smtp_serve
     user = get_user(client)
     assert user.is_authenticated
     assert user.email == EMAIL
+    assert Person.objects.get(user=user).email == EMAIL
 
 
 def test_link_opened_in_another_browser_verifies_but_asks_to_sign_in(
