@@ -252,3 +252,23 @@ def test_deactivating_a_deleted_client_is_not_found(people, organization):
     ApiClient.objects.filter(pk=client.pk).delete()
     with pytest.raises(NotFound):
         apiclient_deactivate(actor=people["admin"], client=client)
+
+
+@pytest.mark.django_db
+def test_membership_add_refuses_a_malformed_email_and_creates_no_account():
+
+    organization = OrganizationFactory()
+    with pytest.raises(InvalidInput) as caught:
+        membership_add(actor=SYSTEM, organization=organization, email="not-an-email", role="admin")
+    assert caught.value.errors[0]["field"] == "email"
+    assert not User.objects.filter(email="not-an-email").exists()
+
+
+@pytest.mark.django_db
+def test_organization_create_refuses_an_overlong_name_on_every_database():
+
+    with pytest.raises(InvalidInput) as caught:
+        organization_create(actor=SYSTEM, name="N" * 201, kind="ngo", slug="long")
+    assert caught.value.errors[0]["field"] == "name"
+    assert "200 characters" in caught.value.detail
+    assert not Organization.objects.filter(slug="long").exists()

@@ -25,6 +25,20 @@ class InvalidInput(AgoraError):
     status = 422
     title = "The request has invalid values"
 
+    @classmethod
+    def from_validation_error(cls, error: Any) -> "InvalidInput":
+        """Turn Django's ValidationError (from full_clean or a validator) into field errors."""
+        if hasattr(error, "error_dict"):
+            errors = [
+                {"field": field, "message": message}
+                for field, messages in error.message_dict.items()
+                for message in messages
+            ]
+        else:
+            errors = [{"field": "", "message": message} for message in error.messages]
+        detail = " ".join(item["message"] for item in errors) or cls.title
+        return cls(detail, errors=errors)
+
 
 class NotFound(AgoraError):
     """Missing and forbidden look the same to the caller (fail closed)."""

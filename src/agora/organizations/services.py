@@ -1,5 +1,7 @@
 """Writes for organisations, their members and their machine clients; each one a transaction."""
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
@@ -48,17 +50,23 @@ def organization_create(
         )
     if Organization.objects.filter(slug=slug).exists():
         raise DuplicateSlug(f"The short name “{slug}” is already taken.")
+    organization = Organization(
+        slug=slug,
+        name=name,
+        kind=kind,
+        description=description,
+        contact_email=contact_email,
+        contact_phone=contact_phone,
+        website=website,
+    )
+    try:
+        organization.full_clean(validate_unique=False)
+    except ValidationError as error:
+        raise InvalidInput.from_validation_error(error) from error
     try:
         with transaction.atomic():
-            return Organization.objects.create(
-                slug=slug,
-                name=name,
-                kind=kind,
-                description=description,
-                contact_email=contact_email,
-                contact_phone=contact_phone,
-                website=website,
-            )
+            organization.save()
+            return organization
     except IntegrityError as error:  # a concurrent create took the slug first
         raise DuplicateSlug(f"The short name “{slug}” is already taken.") from error
 
@@ -80,7 +88,10 @@ def organization_update(*, actor: Actor, organization: Organization, **changes) 
         _require_member_manager(actor, organization)
     for field, value in changes.items():
         setattr(organization, field, value)
-    organization.full_clean()
+    try:
+        organization.full_clean()
+    except ValidationError as error:
+        raise InvalidInput.from_validation_error(error) from error
     organization.save(update_fields=list(changes))
     return organization
 
@@ -105,6 +116,11 @@ def membership_add(
             "Enter an email address.",
             errors=[{"field": "email", "message": "Enter an email address."}],
         )
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        message = "Enter an email address in the correct format, like name@example.org."
+        raise InvalidInput(message, errors=[{"field": "email", "message": message}]) from error
     user = User.objects.filter(email__iexact=email).first()
     created_user = user is None
     if created_user:
