@@ -219,7 +219,7 @@ def _field_errors(exc: ValidationError) -> list[dict[str, str]]:
     for error in exc.errors:
         loc = [str(part) for part in error.get("loc", ())]
         source, rest = (loc[0], loc[1:]) if loc else ("", [])
-        if source == "body" and len(rest) > 1:
+        if source == "body":
             rest = rest[1:]  # drop the handler's parameter name; clients never see it
         errors.append({"field": ".".join(rest) or source, "message": error.get("msg", "")})
     return errors

@@ -1,0 +1,56 @@
+"""Fuzz the running API from its own OpenAPI document with schemathesis.
+
+The document is loaded through the WSGI app when the module is collected (so pytest
+knows the operations); the requests themselves go over HTTP to `live_server`, each
+signed with a fresh token (replays are refused, so a token is never reused). Every
+check schemathesis has runs: no 5xx, responses that match the documented schemas,
+documented status codes and content types, and more.
+
+(`schemathesis.pytest.from_fixture` would load the document from the live server,
+but its lazy loader does not work with pytest 9.2's node ids.)
+"""
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+
+from tests.api.helpers import KeyedClient, make_client, token_for
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+_current: dict[str, KeyedClient] = {}
+
+
+@pytest.fixture
+def fuzz_client(live_server, transactional_db):
+    _current["client"] = make_client()
+    yield _current["client"]
+    _current.clear()
+
+
+@schema.auth(refresh_interval=None)
+class FreshToken:
+    """A new signed token for every generated request."""
+
+    def get(self, case, ctx):
+        keyed = _current.get("client")  # None while pytest collects the tests
+        return token_for(keyed) if keyed else None
+
+    def set(self, case, data, ctx):
+        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+
+
+@pytest.mark.fuzz
+@schema.parametrize()
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.function_scoped_fixture,  # one client for the whole pass is intended
+    ],
+)
+def test_api_conforms_to_its_document(case, live_server, fuzz_client):
+    case.call_and_validate(base_url=live_server.url)

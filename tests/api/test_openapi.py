@@ -1,0 +1,56 @@
+"""The OpenAPI document: declared problems and security, and a committed snapshot."""
+
+import json
+
+from tests.api.openapi_snapshot import REGENERATE, SNAPSHOT, generate, render
+
+
+def test_document_matches_the_committed_snapshot():
+    expected = SNAPSHOT.read_text()
+    assert generate() == expected, (
+        "The OpenAPI document changed. If the change is intended, regenerate the "
+        f"snapshot with\n\n    {REGENERATE}\n\nand commit tests/api/openapi.snapshot.json "
+        "with the change that caused it."
+    )
+
+
+def test_served_document_is_the_snapshot(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert render(response.json()) == SNAPSHOT.read_text()
+
+
+def test_document_declares_security_and_problems(client):
+    document = client.get("/api/v1/openapi.json").json()
+    assert document["openapi"].startswith("3.1")
+    scheme = document["components"]["securitySchemes"]["ClientToken"]
+    assert scheme["type"] == "http" and scheme["scheme"] == "bearer"
+    assert scheme["bearerFormat"] == "JWT"
+    assert "Problem" in document["components"]["schemas"]
+    whoami = document["paths"]["/api/v1/whoami"]["get"]
+    assert whoami["security"] == [{"ClientToken": ["whoami"]}]
+    for status in ("400", "401", "403", "422", "500"):
+        ref = whoami["responses"][status]["$ref"]
+        problem = document["components"]["responses"][ref.rsplit("/", 1)[1]]
+        assert "application/problem+json" in problem["content"]
+
+
+def test_docs_page_loads_local_scripts_only_under_csp(client):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "cdn" not in html.lower()
+    assert '<script src="/static/ninja/swagger-ui-bundle.js">' in html
+    # The only other script element is JSON data, which CSP does not execute.
+    assert html.count("<script") == 3
+    assert '<script type="application/json" id="swagger-settings">' in html
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    json.loads(html.split('id="swagger-settings">')[1].split("</script>")[0])
+
+
+def test_swagger_assets_are_served_locally():
+    from django.contrib.staticfiles import finders
+
+    for name in ("swagger-ui-bundle.js", "swagger-ui-init.js", "swagger-ui.css"):
+        assert finders.find(f"ninja/{name}"), name
