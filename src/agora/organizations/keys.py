@@ -86,6 +86,9 @@ def public_jwk_validate(jwk: object) -> dict:
         raise InvalidPublicKey(f"Unexpected JWK members: {', '.join(sorted(unknown))}.")
     if "alg" in jwk and jwk["alg"] != ALG_FOR_KEY[(kty, crv)]:
         raise InvalidPublicKey(f"An {crv} key signs with {ALG_FOR_KEY[(kty, crv)]}.")
+    missing = [name for name in sorted(_PUBLIC_MEMBERS[kty]) if not isinstance(jwk.get(name), str)]
+    if missing:
+        raise InvalidPublicKey(f"The JWK lacks these members (as strings): {', '.join(missing)}.")
     public = {name: jwk[name] for name in sorted(_PUBLIC_MEMBERS[kty])}
     try:
         public_key_load(public)
