@@ -54,3 +54,12 @@ def test_swagger_assets_are_served_locally():
 
     for name in ("swagger-ui-bundle.js", "swagger-ui-init.js", "swagger-ui.css"):
         assert finders.find(f"ninja/{name}"), name
+
+
+def test_every_operation_requires_a_scoped_token(client):
+    """Fail closed: an operation added without `client_auth(...)` shows up here."""
+    document = client.get("/api/v1/openapi.json").json()
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            assert operation.get("security"), f"{method.upper()} {path} has no auth"
+            assert all(scopes for req in operation["security"] for scopes in req.values())
