@@ -69,12 +69,17 @@ class GovukBoundField(BoundField):
         return self.kind in {"radios", "checkboxes"} or self.use_fieldset
 
     @property
+    def base_id(self) -> str:
+        """Return the control's id (a widget's own id wins), which hint and error ids extend."""
+        return self.field.widget.attrs.get("id") or self.auto_id or ""
+
+    @property
     def hint_id(self) -> str:
-        return f"{self.auto_id}-hint" if self.auto_id else ""
+        return f"{self.base_id}-hint" if self.base_id else ""
 
     @property
     def error_id(self) -> str:
-        return f"{self.auto_id}-error" if self.auto_id else ""
+        return f"{self.base_id}-error" if self.base_id else ""
 
     @property
     def anchor_id(self) -> str:
@@ -108,7 +113,7 @@ class GovukBoundField(BoundField):
         if self.field.widget.attrs.get("aria-describedby"):
             return None
         ids = []
-        if self.auto_id and not self.is_hidden:
+        if self.base_id and not self.is_hidden:
             if self.help_text:
                 ids.append(self.hint_id)
             if self.errors:
