@@ -126,6 +126,8 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "agora_cache",
+        # Culling at Django's default of 300 rows would forget sign-in throttling counts.
+        "OPTIONS": {"MAX_ENTRIES": env.int("AGORA_CACHE_MAX_ENTRIES", default=1_000_000)},
     }
 }
 
@@ -146,6 +148,9 @@ LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
 # django-allauth: email + password, verified email, TOTP as second factor.
+# Signing in links a resident's account to their Person; see agora.people.adapters.
+ACCOUNT_ADAPTER = "agora.people.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "agora.people.adapters.SocialAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -155,10 +160,17 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SERVICE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if BASE_URL.startswith("https") else "http"
-# Failed sign-ins are throttled per account and per address (allauth's rate limits).
+# AGORA_LOGIN_FAILED_LIMIT: failed sign-ins allowed per client address (ip) and per
+# account (key) before further attempts, even right ones, are refused for a while. The
+# address limit is higher so colleagues behind one office address don't lock each other out.
+# The counts live in the database cache, so every web process sees the same ones.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env.str("AGORA_LOGIN_FAILED_LIMIT", default="5/5m/ip,5/5m/key"),
+    "login_failed": env.str("AGORA_LOGIN_FAILED_LIMIT", default="20/5m/ip,5/5m/key"),
 }
+# AGORA_TRUSTED_PROXY_COUNT: reverse proxies in front of Agora that append X-Forwarded-For;
+# 0 uses the connecting address. Set it behind a load balancer, or every client shares
+# the balancer's address for the per-address limits.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("AGORA_TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SERVICE_NAME
 SOCIALACCOUNT_ONLY = False

@@ -3,8 +3,6 @@
 import pytest
 from django.test import Client
 
-from tests.smtp import smtp_server  # noqa: F401 (fixture; until tests.smtp is a plugin)
-
 
 @pytest.fixture
 def client_factory():

@@ -197,11 +197,6 @@ def test_failures_counted_by_another_process_lock_the_account_here(client):
         cache.clear()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="CACHES keeps Django's default MAX_ENTRIES (300): past it the database cache "
-    "culls a third of its rows, allauth's rate-limit rows first. Raise MAX_ENTRIES.",
-)
 def test_a_busy_cache_does_not_forget_the_lock(client):
     user = verified_user()
     fail(client, user.email, login_failed_rate("key").amount)
