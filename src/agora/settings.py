@@ -262,3 +262,5 @@ PLATFORM_KEY_FILE = env.path("AGORA_PLATFORM_KEY_FILE", default=str(VAR_DIR / "p
 FORM_RENDERER = "agora.core.forms.GovukFormRenderer"
 # Two-factor error messages that say what to do next.
 MFA_ADAPTER = "agora.portal.adapters.MfaAdapter"
+# A form refused for a missing or stale CSRF token gets a GOV.UK page, not Django's own.
+CSRF_FAILURE_VIEW = "agora.core.views.csrf_failure"

@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
         ("/privacy/", "Privacy notice"),
         ("/accounts/login/", "Sign in"),
         ("/accounts/signup/", "Create an account"),
-        ("/accounts/password/reset/", "Password Reset"),
+        ("/accounts/password/reset/", "Reset your password"),
         ("/no-such-page/", "Page not found"),
     ],
 )

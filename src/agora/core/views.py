@@ -53,3 +53,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
             "<!DOCTYPE html><html lang=en><title>Sorry, there is a problem with the service"
             "</title><h1>Sorry, there is a problem with the service</h1><p>Try again later.</p>",
         )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Explain a refused form post (missing or stale CSRF token) in plain words (403)."""
+    return render(request, "core/csrf_failure.html", status=403)
