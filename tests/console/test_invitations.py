@@ -107,3 +107,39 @@ def test_refused_invitation_creates_nothing(organization, mailoutbox):
         member_invite(actor=outsider, organization=organization, email="x@example.org", role="dpo")
     assert not User.objects.filter(email="x@example.org").exists()
     assert mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_an_invited_member_who_sets_a_password_signs_in_without_a_second_mail(
+    client, mailoutbox
+):
+    """Setting the first password through the invitation proves the address."""
+    from allauth.account.models import EmailAddress
+
+    from agora.console.invitations import invitation_url
+    from agora.core.actors import SYSTEM
+    from agora.organizations.services import membership_add
+    from tests.factories import OrganizationFactory
+
+    organization = OrganizationFactory()
+    membership, created = membership_add(
+        actor=SYSTEM, organization=organization, email="new.member@example.org", role="caseworker"
+    )
+    assert created
+    link = invitation_url(membership.user).removeprefix("http://testserver")
+    form_page = client.get(link, follow=True)
+    password = "a-long-new-password-77"
+    response = client.post(
+        form_page.redirect_chain[-1][0] if form_page.redirect_chain else link,
+        {"password1": password, "password2": password},
+    )
+    assert response.status_code == 302
+    assert EmailAddress.objects.get(user=membership.user).verified is True
+    mailoutbox.clear()
+    client.logout()
+    response = client.post(
+        "/accounts/login/", {"login": "new.member@example.org", "password": password}
+    )
+    assert response.status_code == 302
+    assert "confirm-email" not in response.url
+    assert mailoutbox == []

@@ -59,3 +59,22 @@ def person_for_user_ensure(*, user: User) -> Person | None:
         family_name=user.last_name,
         email=addresses[0],
     )
+
+
+@transaction.atomic
+def email_address_verify_after_reset(*, user: User) -> None:
+    """Mark the account's address verified once a password-reset link sent to it was used.
+
+    Following the link proves the person reads that mailbox, exactly as a verification
+    link would. Without this, a member invited from the console (whose first password
+    is set through a reset link) would be asked to verify the same address again.
+    """
+    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+    if address is None:
+        has_primary = EmailAddress.objects.filter(user=user, primary=True).exists()
+        EmailAddress.objects.create(
+            user=user, email=user.email, verified=True, primary=not has_primary
+        )
+    elif not address.verified:
+        address.verified = True
+        address.save(update_fields=["verified"])
