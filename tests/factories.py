@@ -15,7 +15,7 @@ import base64
 import factory
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import generate_totp_secret
-from allauth.mfa.utils import encrypt
+from allauth.mfa.utils import decrypt, encrypt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from factory.django import DjangoModelFactory
@@ -60,6 +60,10 @@ class TotpAuthenticatorFactory(DjangoModelFactory):
     type = Authenticator.Type.TOTP
     totp_secret = factory.LazyFunction(generate_totp_secret)
     data = factory.LazyAttribute(lambda o: {"secret": encrypt(o.totp_secret)})
+
+    @factory.post_generation
+    def remember_secret(obj, create, extracted, **kwargs):
+        obj.totp_secret = decrypt(obj.data["secret"])
 
 
 class HouseholdFactory(DjangoModelFactory):
@@ -118,4 +122,4 @@ class ApiClientFactory(DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
     name = factory.Sequence(lambda n: f"Client {n}")
     public_jwk = factory.LazyFunction(ed25519_public_jwk)
-    scopes = factory.LazyFunction(lambda: [ApiClient.Scope.WHOAMI.value])
+    scopes = factory.LazyFunction(lambda: ["whoami"])

@@ -65,16 +65,13 @@ class Membership(models.Model):
 class ApiClient(models.Model):
     """A machine client of an organisation; it proves itself with JWTs signed by its key."""
 
-    class Scope(models.TextChoices):
-        WHOAMI = "whoami", "See who this client is"
-
     client_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="api_clients"
     )
     name = models.CharField(max_length=100)
     public_jwk = models.JSONField(help_text="Public key as a JWK (OKP Ed25519 or EC P-256).")
-    scopes = models.JSONField(default=list)
+    scopes = models.JSONField(default=list, help_text="Granted scopes; see organizations.scopes.")
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)

@@ -2,12 +2,18 @@
 
 from django.db.models import QuerySet
 
+from agora.core.actors import SystemActor
 from agora.organizations.models import ApiClient, Membership, Organization
 from agora.people.models import User
 
 
-def user_is_operator(user: User | None) -> bool:
-    """Operators run the platform: they manage organisations, not their data."""
+def user_is_operator(user: User | SystemActor | None) -> bool:
+    """Operators run the platform: they manage organisations, not their data.
+
+    The command line (`SYSTEM`) is run by an operator on the server, so it counts as one.
+    """
+    if isinstance(user, SystemActor):
+        return True
     return bool(user and user.is_authenticated and user.is_active and user.is_staff)
 
 

@@ -9,6 +9,7 @@ from agora.core.actors import SystemActor
 from agora.core.exceptions import InvalidInput, NotFound, PermissionDenied
 from agora.organizations.exceptions import DuplicateSlug, LastAdminError
 from agora.organizations.models import ApiClient, Membership, Organization
+from agora.organizations.scopes import SCOPES
 from agora.organizations.selectors import user_can_manage_members, user_is_operator
 from agora.people.models import User
 
@@ -16,15 +17,11 @@ Actor = User | SystemActor | None
 
 
 def _require_operator(actor: Actor) -> None:
-    if isinstance(actor, SystemActor):
-        return
     if not user_is_operator(actor):
         raise PermissionDenied("Only a platform operator can manage organisations.")
 
 
 def _require_member_manager(actor: Actor, organization: Organization) -> None:
-    if isinstance(actor, SystemActor):
-        return
     if not user_can_manage_members(actor, organization):
         raise PermissionDenied("Only an administrator of this organisation can manage its members.")
 
@@ -162,6 +159,10 @@ def apiclient_create(
     _require_member_manager(actor, organization)
     if not organization.is_active:
         raise InvalidInput(f"{organization.name} is not active.")
+    undeclared = sorted(set(scopes) - set(SCOPES))
+    if undeclared:
+        message = f"Unknown scope: {', '.join(undeclared)}. Known scopes: {', '.join(SCOPES)}."
+        raise InvalidInput(message, errors=[{"field": "scopes", "message": message}])
     if ApiClient.objects.filter(organization=organization, name=name).exists():
         raise DuplicateSlug(f"{organization.name} already has a client called “{name}”.")
     return ApiClient.objects.create(
