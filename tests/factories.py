@@ -55,6 +55,7 @@ class TotpAuthenticatorFactory(DjangoModelFactory):
     class Meta:
         model = Authenticator
         exclude = ("totp_secret",)
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     type = Authenticator.Type.TOTP
