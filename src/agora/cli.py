@@ -266,7 +266,10 @@ def serve(
     import gunicorn
 
     argv = [sys.executable, "-m", "gunicorn", "agora.wsgi", "--workers", str(workers),
-            "--bind", f"{host}:{port}", "--access-logfile", "-"]
+            "--bind", f"{host}:{port}", "--access-logfile", "-",
+            # Let Agora judge long headers (an oversized token gets a problem+json
+            # answer naming it) instead of gunicorn's bare 400 at 8,190 bytes.
+            "--limit-request-field_size", "32768"]
     if gunicorn.version_info >= (27,):  # its control socket is one fixed path per user
         argv.append("--no-control-socket")
     # Replace this process, so Ctrl-C and signals reach gunicorn directly.
@@ -342,3 +345,7 @@ def manage(ctx: typer.Context) -> None:
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()
