@@ -40,7 +40,7 @@ def browser():
     browser runs, and only then: process-wide, `check --deploy` would rightly object.
     """
     if not (shutil.which(CHROMIUM) or Path(CHROMIUM).exists()):
-        pytest.skip(f"chromium not found at {CHROMIUM}")
+        pytest.fail(f"chromium not found at {CHROMIUM}: run scripts/ensure-chromium.")
     if not BUILT_CSS.exists():
         pytest.fail("The front end is not built: run scripts/build-static first.")
     if not AXE_JS.exists():
