@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "agora.core",
     "agora.people",
     "agora.organizations",
+    "agora.access",
+    "agora.records",
     "agora.portal",
     "agora.console",
 ]

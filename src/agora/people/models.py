@@ -109,6 +109,13 @@ class Person(models.Model):
             ("lodger", "Lodger"),
         ],
     )
+    national_id_hash = models.CharField(
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="Keyed hash (HMAC-SHA256) of the national identifier; never the number.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

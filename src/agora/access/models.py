@@ -1,0 +1,164 @@
+"""The vocabulary and the grants of information sharing.
+
+Data categories and purposes are what every grant is expressed in. An Agreement is
+one organisation sharing categories with another for named purposes; a Consent is a
+person letting one organisation see categories for one purpose. Only the decision
+function in `access.decisions` turns these into permit or deny.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from agora.organizations.models import Organization
+from agora.people.models import Person
+
+
+class Classification(models.TextChoices):
+    """Levels of a record, least to most protected: open < public < internal < restricted."""
+
+    OPEN = "open", "Open data (reusable by anyone)"
+    PUBLIC = "public", "Public (anyone may read)"
+    INTERNAL = "internal", "Internal (the owner's staff)"
+    RESTRICTED = "restricted", "Restricted (named roles of the owner)"
+
+
+CLASSIFICATION_ORDER = ["open", "public", "internal", "restricted"]
+
+
+class LegalBasis(models.TextChoices):
+    """GDPR Art. 6(1): why processing is lawful at all."""
+
+    CONSENT = "6.1.a", "Art. 6(1)(a) consent"
+    CONTRACT = "6.1.b", "Art. 6(1)(b) contract"
+    LEGAL_OBLIGATION = "6.1.c", "Art. 6(1)(c) legal obligation"
+    VITAL_INTERESTS = "6.1.d", "Art. 6(1)(d) vital interests"
+    PUBLIC_TASK = "6.1.e", "Art. 6(1)(e) public task"
+    LEGITIMATE_INTERESTS = "6.1.f", "Art. 6(1)(f) legitimate interests"
+
+
+class SpecialCondition(models.TextChoices):
+    """GDPR Art. 9(2): the extra condition special categories (health, …) need."""
+
+    EXPLICIT_CONSENT = "9.2.a", "Art. 9(2)(a) explicit consent"
+    EMPLOYMENT_SOCIAL_SECURITY = "9.2.b", "Art. 9(2)(b) employment and social protection law"
+    VITAL_INTERESTS = "9.2.c", "Art. 9(2)(c) vital interests"
+    NOT_FOR_PROFIT = "9.2.d", "Art. 9(2)(d) not-for-profit body"
+    MADE_PUBLIC = "9.2.e", "Art. 9(2)(e) made public by the person"
+    LEGAL_CLAIMS = "9.2.f", "Art. 9(2)(f) legal claims"
+    SUBSTANTIAL_PUBLIC_INTEREST = "9.2.g", "Art. 9(2)(g) substantial public interest"
+    HEALTH_OR_SOCIAL_CARE = "9.2.h", "Art. 9(2)(h) health or social care"
+    PUBLIC_HEALTH = "9.2.i", "Art. 9(2)(i) public health"
+    ARCHIVING_RESEARCH = "9.2.j", "Art. 9(2)(j) archiving, research, statistics"
+
+
+class DataCategory(models.Model):
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    is_special = models.BooleanField(
+        default=False, help_text="A special category under GDPR Art. 9 (such as health)."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "data categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Purpose(models.Model):
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120)
+    description = models.TextField(help_text="What the data is used for, in plain language.")
+    legal_basis = models.CharField(max_length=8, choices=LegalBasis.choices)
+    special_condition = models.CharField(
+        max_length=8,
+        choices=SpecialCondition.choices,
+        blank=True,
+        help_text="The Art. 9 condition that lets this purpose cover special categories.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Agreement(models.Model):
+    """A provider organisation shares data categories with a recipient for named purposes."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+        ENDED = "ended", "Ended"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    provider = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="agreements_providing"
+    )
+    recipient = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="agreements_receiving"
+    )
+    categories = models.ManyToManyField(DataCategory, related_name="agreements")
+    purposes = models.ManyToManyField(Purpose, related_name="agreements")
+    legal_basis = models.CharField(max_length=8, choices=LegalBasis.choices)
+    fields_allowed = models.JSONField(
+        default=list, help_text="Names of the record fields the recipient may see."
+    )
+    valid_from = models.DateTimeField()
+    valid_to = models.DateTimeField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    provider_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    provider_approved_at = models.DateTimeField(null=True, blank=True)
+    recipient_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recipient_approved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["provider", "recipient", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Consent(models.Model):
+    """A person lets a recipient organisation see categories of their data for one purpose."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    recipient = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="consents_received"
+    )
+    categories = models.ManyToManyField(DataCategory, related_name="consents")
+    purpose = models.ForeignKey(Purpose, on_delete=models.PROTECT, related_name="consents")
+    given_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    receipt = models.JSONField(default=dict, help_text="The consent receipt as issued.")
+    receipt_signature = models.TextField(blank=True, help_text="Platform signature, base64.")
+
+    class Meta:
+        ordering = ["-given_at"]
+        indexes = [models.Index(fields=["person", "recipient"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} → {self.recipient} ({self.purpose.code})"

@@ -1,0 +1,50 @@
+"""The information hub's records. Minimal for now: personal records with structured fields."""
+
+import uuid
+
+from django.db import models
+
+from agora.access.models import Classification, DataCategory
+from agora.organizations.models import Organization
+from agora.people.models import Person
+
+
+class Record(models.Model):
+    """A piece of information an organisation holds; with a subject it is personal data."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="records")
+    subject = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="records"
+    )
+    category = models.ForeignKey(DataCategory, on_delete=models.PROTECT, related_name="records")
+    classification = models.CharField(
+        max_length=12, choices=Classification.choices, default=Classification.INTERNAL
+    )
+    restricted_roles = models.JSONField(
+        default=list, blank=True, help_text="Roles of the owner that may read a restricted record."
+    )
+    title = models.CharField(max_length=200)
+    fields = models.JSONField(default=dict, blank=True)
+    external_ref = models.CharField(
+        max_length=100, blank=True, help_text="The owner's own identifier, for idempotent pushes."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [
+            models.Index(fields=["subject", "category"]),
+            models.Index(fields=["owner", "classification"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "external_ref"],
+                condition=~models.Q(external_ref=""),
+                name="unique_record_external_ref",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
