@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent  # src/agora
 PROJECT_DIR = BASE_DIR.parent.parent  # the checkout
+# AGORA_VAR_DIR: where the SQLite database, keys and collected static files live.
 VAR_DIR = Path(environ.Env().str("AGORA_VAR_DIR", default=str(PROJECT_DIR / "var")))
 
 env = environ.Env()
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "ninja",
     "csp",
     "agora.core",
+    "agora.audit",
     "agora.people",
     "agora.organizations",
     "agora.access",
@@ -128,6 +130,7 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "agora_cache",
+        # AGORA_CACHE_MAX_ENTRIES: rows the cache keeps before culling.
         # Culling at Django's default of 300 rows would forget sign-in throttling counts.
         "OPTIONS": {"MAX_ENTRIES": env.int("AGORA_CACHE_MAX_ENTRIES", default=1_000_000)},
     }
@@ -211,13 +214,16 @@ STORAGES = {
     },
 }
 
+# AGORA_MAX_BODY_BYTES: request bodies above this size are refused with 413.
 # Request bodies: anything larger is refused with 413 before a handler sees it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("AGORA_MAX_BODY_BYTES", default=1_048_576)
 
 # Security baseline: production passes `manage.py check --deploy` with no warnings.
+# SECURE_HSTS_SECONDS: how long browsers must use HTTPS only (one year by default).
 SECURE_HSTS_SECONDS = 0 if DEBUG else env.int("SECURE_HSTS_SECONDS", default=31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
+# SECURE_SSL_REDIRECT: redirect plain HTTP to HTTPS (on unless DEBUG).
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -248,6 +254,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# LOG_LEVEL: the root log level (INFO by default).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -256,7 +263,8 @@ LOGGING = {
     "loggers": {"django.request": {"level": "ERROR"}},
 }
 
-# Private key file of the platform (Ed25519), used to sign tree heads and receipts.
+# AGORA_PLATFORM_KEY_FILE: the platform's Ed25519 key (signs tree heads and receipts);
+# made on first use. AGORA_PLATFORM_KEY (PEM text) takes precedence when set.
 PLATFORM_KEY_FILE = env.path("AGORA_PLATFORM_KEY_FILE", default=str(VAR_DIR / "platform-key.pem"))
 
 # Pages
