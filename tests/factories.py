@@ -124,3 +124,112 @@ class ApiClientFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Client {n}")
     public_jwk = factory.LazyFunction(ed25519_public_jwk)
     scopes = factory.LazyFunction(lambda: ["whoami"])
+
+
+# Access and records (appended by the access helper).
+
+
+def _category(code: str = "housing"):
+    from agora.access.models import DataCategory
+
+    return DataCategory.objects.get(code=code)
+
+
+class DataCategoryFactory(DjangoModelFactory):
+    """A data category of its own; the standard ones come from the vocabulary migration."""
+
+    class Meta:
+        model = "access.DataCategory"
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"category-{n}")
+    name = factory.LazyAttribute(lambda o: o.code.replace("-", " ").capitalize())
+    description = "A test category."
+    is_special = False
+
+
+class PurposeFactory(DjangoModelFactory):
+    """A purpose of its own (Art. 6(1)(e)); the standard ones come from the migration."""
+
+    class Meta:
+        model = "access.Purpose"
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"purpose-{n}")
+    name = factory.LazyAttribute(lambda o: o.code.replace("-", " ").capitalize())
+    description = "A test purpose."
+    legal_basis = "6.1.e"
+    special_condition = ""
+
+
+class AgreementFactory(DjangoModelFactory):
+    """An active agreement valid from a day ago for a year; pass categories= and purposes=."""
+
+    class Meta:
+        model = "access.Agreement"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Agreement {n}")
+    provider = factory.SubFactory(OrganizationFactory)
+    recipient = factory.SubFactory(OrganizationFactory)
+    legal_basis = "6.1.e"
+    fields_allowed = factory.LazyFunction(lambda: ["name", "status"])
+    valid_from = factory.LazyFunction(lambda: _now() - _delta(days=1))
+    valid_to = factory.LazyFunction(lambda: _now() + _delta(days=365))
+    status = "active"
+
+    @factory.post_generation
+    def categories(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.categories.set(extracted)
+
+    @factory.post_generation
+    def purposes(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.purposes.set(extracted)
+
+
+class ConsentFactory(DjangoModelFactory):
+    """A consent given an hour ago for a year (no receipt); pass categories= and purpose=."""
+
+    class Meta:
+        model = "access.Consent"
+        skip_postgeneration_save = True
+
+    person = factory.SubFactory(PersonFactory)
+    recipient = factory.SubFactory(OrganizationFactory)
+    purpose = factory.LazyFunction(lambda: PurposeFactory(code="debt-advice"))
+    given_at = factory.LazyFunction(lambda: _now() - _delta(hours=1))
+    expires_at = factory.LazyFunction(lambda: _now() + _delta(days=365))
+
+    @factory.post_generation
+    def categories(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.categories.set(extracted)
+
+
+class RecordFactory(DjangoModelFactory):
+    """An internal record about a new person in the housing category."""
+
+    class Meta:
+        model = "records.Record"
+
+    owner = factory.SubFactory(OrganizationFactory)
+    subject = factory.SubFactory(PersonFactory)
+    category = factory.LazyFunction(_category)
+    classification = "internal"
+    restricted_roles = factory.LazyFunction(list)
+    title = factory.Sequence(lambda n: f"Record {n}")
+    fields = factory.LazyFunction(lambda: {"name": "A. Resident", "status": "open", "notes": "x"})
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def _delta(**kwargs):
+    from datetime import timedelta
+
+    return timedelta(**kwargs)
