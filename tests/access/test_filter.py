@@ -1,0 +1,187 @@
+"""The same rules as a query filter: refused records are simply not in the result."""
+
+from datetime import timedelta
+
+import pytest
+from django.db.models import Q
+from django.utils import timezone
+
+from agora.access.decisions import decide
+from agora.access.filters import readable_records_filter, records_readable
+from agora.access.viewers import anonymous_viewer, viewer_for_resident
+from agora.people.models import Person
+from agora.records.models import Record
+from tests.access.conftest import category, client, purpose, staff
+from tests.factories import (
+    AgreementFactory,
+    ConsentFactory,
+    PersonFactory,
+    RecordFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def readable(viewer, reason, **kwargs):
+    return set(
+        Record.objects.filter(readable_records_filter(viewer=viewer, purpose=reason, **kwargs))
+    )
+
+
+def assert_agrees(viewer, reason, **kwargs):
+    """Check the filter keeps exactly what `decide` permits, record by record."""
+    kept = readable(viewer, reason, **kwargs)
+    for record in Record.objects.all():
+        decision = decide(viewer=viewer, record=record, purpose=reason, **kwargs)
+        assert decision.permitted == (record in kept), (record.title, decision.reason)
+    return kept
+
+
+def test_no_viewer_matches_nothing(council):
+    RecordFactory(owner=council, subject=None, classification="open")
+    assert readable(None, None) == set()
+    assert readable_records_filter(viewer=None, purpose=None) == Q(pk__in=[])
+    assert not records_readable(viewer=None, purpose=None, queryset=Record.objects.all()).exists()
+
+
+def test_anonymous_visitor_sees_open_and_public_records_about_no_one(council):
+    open_record = RecordFactory(owner=council, subject=None, classification="open")
+    public = RecordFactory(owner=council, subject=None, classification="public")
+    RecordFactory(owner=council, subject=None, classification="internal")
+    RecordFactory(owner=council, classification="public")
+    assert assert_agrees(anonymous_viewer(), None) == {open_record, public}
+
+
+def test_restricted_roles_match_exactly(council):
+    dpo_only = RecordFactory(
+        owner=council, subject=None, classification="restricted", restricted_roles=["dpo"]
+    )
+    RecordFactory(
+        owner=council,
+        subject=None,
+        classification="restricted",
+        restricted_roles=["dpo-assistant", "DPO"],
+    )
+    RecordFactory(owner=council, subject=None, classification="restricted", restricted_roles=[])
+    assert assert_agrees(staff(council, "dpo"), None) == {dpo_only}
+    assert assert_agrees(staff(council, "admin", "caseworker"), None) == set()
+
+
+def test_owner_staff_and_clients(council, foodbank):
+    mine = RecordFactory(owner=council)
+    named = RecordFactory(owner=council, classification="restricted", restricted_roles=["dpo"])
+    RecordFactory(owner=foodbank)
+    reason = purpose("benefit-assessment")
+    assert assert_agrees(staff(council), reason) == {mine}
+    assert assert_agrees(staff(council, "dpo"), reason) == {mine, named}
+    assert assert_agrees(staff(council), None) == set()
+    assert assert_agrees(staff(council, "analyst"), reason) == set()
+    assert assert_agrees(client(council), reason) == {mine}
+
+
+def test_own_data(council, foodbank):
+    person = PersonFactory(user=UserFactory())
+    mine = {
+        RecordFactory(owner=council, subject=person),
+        RecordFactory(owner=foodbank, subject=person, classification="restricted"),
+    }
+    RecordFactory(owner=council)
+    assert assert_agrees(viewer_for_resident(person.user), None) == mine
+
+
+def test_agreements_and_their_attacks(council, foodbank):
+    now = timezone.now()
+    housing, health = category("housing"), category("health")
+    allocation, care = purpose("housing-allocation"), purpose("social-care-support")
+    AgreementFactory(
+        provider=council,
+        recipient=foodbank,
+        categories=[housing, health],
+        purposes=[allocation, care],
+    )
+    AgreementFactory(
+        provider=council,
+        recipient=foodbank,
+        status="suspended",
+        categories=[category("income-and-benefits")],
+        purposes=[allocation],
+    )
+    AgreementFactory(
+        provider=council,
+        recipient=foodbank,
+        valid_to=now,
+        categories=[category("employment")],
+        purposes=[allocation],
+    )
+    shared = RecordFactory(owner=council, category=housing)
+    health_record = RecordFactory(owner=council, category=health)
+    RecordFactory(owner=council, category=category("income-and-benefits"))
+    RecordFactory(owner=council, category=category("employment"))
+    RecordFactory(
+        owner=council,
+        category=housing,
+        classification="restricted",
+        restricted_roles=["caseworker"],
+    )
+    own = RecordFactory(owner=foodbank, category=housing)
+    viewer = staff(foodbank, "caseworker")
+    assert assert_agrees(viewer, allocation, now=now) == {shared, own}
+    assert assert_agrees(viewer, care, now=now) == {shared, health_record, own}
+    assert assert_agrees(viewer, purpose("fraud-prevention"), now=now) == {own}
+    assert assert_agrees(staff(foodbank, "publisher"), allocation, now=now) == set()
+    assert assert_agrees(client(foodbank), allocation, now=now) == {shared, own}
+
+
+def test_consents_and_withdrawal(council, foodbank):
+    now = timezone.now()
+    housing = category("housing")
+    record = RecordFactory(owner=council, category=housing)
+    consent = ConsentFactory(
+        person=record.subject,
+        recipient=foodbank,
+        categories=[housing],
+        purpose=purpose("debt-advice"),
+    )
+    expired = RecordFactory(owner=council, category=housing)
+    ConsentFactory(
+        person=expired.subject,
+        recipient=foodbank,
+        categories=[housing],
+        purpose=purpose("debt-advice"),
+        expires_at=now - timedelta(seconds=1),
+    )
+    viewer = client(foodbank)
+    assert assert_agrees(viewer, purpose("debt-advice"), now=now) == {record}
+    consent.withdrawn_at = now
+    consent.save()
+    assert assert_agrees(viewer, purpose("debt-advice"), now=now) == set()
+
+
+def test_prefix_filters_through_a_relation(council, foodbank):
+    housing = category("housing")
+    record = RecordFactory(owner=council, category=housing)
+    RecordFactory(owner=council, category=housing)
+    ConsentFactory(
+        person=record.subject,
+        recipient=foodbank,
+        categories=[housing],
+        purpose=purpose("debt-advice"),
+    )
+    people = Person.objects.filter(
+        readable_records_filter(
+            viewer=client(foodbank), purpose=purpose("debt-advice"), prefix="records__"
+        )
+    ).distinct()
+    assert list(people) == [record.subject]
+
+
+def test_records_readable_narrows_a_queryset(council):
+    mine = RecordFactory(owner=council)
+    RecordFactory(owner=council, subject=None, classification="restricted")
+    narrowed = records_readable(
+        viewer=staff(council),
+        purpose=purpose("debt-advice"),
+        queryset=Record.objects.filter(owner=council),
+    )
+    assert list(narrowed) == [mine]
