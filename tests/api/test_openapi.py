@@ -56,10 +56,24 @@ def test_swagger_assets_are_served_locally():
         assert finders.find(f"ninja/{name}"), name
 
 
+# Operations anyone may call without a token, each for a stated reason. Keep it short.
+PUBLIC_OPERATIONS = {
+    # The transparency log's signed head and proofs hold only hashes (like a Certificate
+    # Transparency log), so residents and auditors can check entries without an account.
+    ("GET", "/api/v1/audit/tree-head"),
+    ("GET", "/api/v1/audit/proofs/inclusion"),
+    ("GET", "/api/v1/audit/proofs/consistency"),
+    ("GET", "/api/v1/audit/public-key"),
+}
+
+
 def test_every_operation_requires_a_scoped_token(client):
     """Fail closed: an operation added without `client_auth(...)` shows up here."""
     document = client.get("/api/v1/openapi.json").json()
     for path, item in document["paths"].items():
         for method, operation in item.items():
+            if (method.upper(), path) in PUBLIC_OPERATIONS:
+                assert not operation.get("security"), f"{method.upper()} {path} is public"
+                continue
             assert operation.get("security"), f"{method.upper()} {path} has no auth"
             assert all(scopes for req in operation["security"] for scopes in req.values())

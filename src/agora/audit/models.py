@@ -1,0 +1,172 @@
+"""The transparency log: append-only entries, the stored Merkle nodes, signed tree heads.
+
+Nothing here can be updated or deleted through the ORM: the managers refuse `update()`,
+`delete()` and `bulk_update()`, and `save()` / `delete()` on an instance refuse an
+existing row. The one permitted change, clearing an entry's raw `subject` when the person
+is erased, goes through `LogEntry.objects.clear_subject` (see
+`services.entry_subject_pseudonymise`); the leaf hash covers the keyed pseudonym of the
+subject, never the raw id, so clearing it keeps every proof valid.
+
+Tables are plain today; `created_at` is indexed and `seq` is the key so that PostgreSQL
+can partition the log by time later (the partition key then joins the primary key).
+"""
+
+from django.db import models
+
+from agora.audit import merkle
+from agora.audit.exceptions import LogIsAppendOnly
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """A queryset that reads and inserts, and refuses to change or remove rows."""
+
+    def update(self, **kwargs):
+        raise LogIsAppendOnly(f"{self.model.__name__} rows cannot be updated.")
+
+    def delete(self):
+        raise LogIsAppendOnly(f"{self.model.__name__} rows cannot be deleted.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise LogIsAppendOnly(f"{self.model.__name__} rows cannot be updated.")
+
+    update_or_create = None  # would update an existing row
+
+
+class LogEntryQuerySet(AppendOnlyQuerySet):
+    def clear_subject(self, subject: str) -> int:
+        """Clear the raw subject id of this subject's entries: the one change allowed.
+
+        Only `services.entry_subject_pseudonymise` calls this. The leaf hashes cover the
+        subject's pseudonym, so the log still verifies afterwards.
+        """
+        return models.QuerySet.update(self.filter(subject=subject), subject=None)
+
+
+class AppendOnlyModel(models.Model):
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise LogIsAppendOnly(f"{type(self).__name__} rows cannot be changed once written.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise LogIsAppendOnly(f"{type(self).__name__} rows cannot be deleted.")
+
+
+class LogEntry(AppendOnlyModel):
+    """One access to, or change of, personal data or the rules that share it."""
+
+    class ActorKind(models.TextChoices):
+        PERSON = "person", "Person (resident)"
+        STAFF = "staff", "Staff member"
+        CLIENT = "client", "Machine client"
+        SYSTEM = "system", "System"
+
+    class Action(models.TextChoices):
+        """The fixed list of what can be logged. Adding one is a code change and a migration."""
+
+        RECORD_READ = "record.read", "Read a record"
+        RECORD_LIST = "record.list", "Listed records"
+        RECORD_CREATE = "record.create", "Created a record"
+        RECORD_UPDATE = "record.update", "Updated a record"
+        RECORD_DELETE = "record.delete", "Deleted a record"
+        PERSON_VIEW = "person.view", "Viewed a person"
+        PERSON_LOOKUP = "person.lookup", "Looked a person up"
+        PERSON_EXPORT = "person.export", "Exported a person's data"
+        PERSON_DELETE = "person.delete", "Deleted a person"
+        AGREEMENT_PROPOSE = "agreement.propose", "Proposed an agreement"
+        AGREEMENT_APPROVE = "agreement.approve", "Approved an agreement"
+        AGREEMENT_ACTIVATE = "agreement.activate", "Activated an agreement"
+        AGREEMENT_SUSPEND = "agreement.suspend", "Suspended an agreement"
+        AGREEMENT_END = "agreement.end", "Ended an agreement"
+        CONSENT_GIVE = "consent.give", "Gave consent"
+        CONSENT_WITHDRAW = "consent.withdraw", "Withdrew consent"
+        LOG_READ = "log.read", "Read the log"
+
+    class Decision(models.TextChoices):
+        PERMIT = "permit", "Permitted"
+        DENY = "deny", "Refused"
+
+    seq = models.BigIntegerField(primary_key=True, help_text="Position in the log, dense from 0.")
+    created_at = models.DateTimeField(db_index=True, help_text="When it happened (UTC).")
+    actor_kind = models.CharField(max_length=10, choices=ActorKind.choices)
+    actor_id = models.CharField(max_length=100, help_text="Public id of who acted.")
+    actor_label = models.CharField(max_length=200, blank=True)
+    organization = models.CharField(max_length=60, blank=True, help_text="Slug of the org.")
+    on_behalf_of = models.CharField(max_length=200, blank=True)
+    purpose = models.CharField(max_length=60, blank=True, help_text="Purpose code.")
+    legal_basis = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=30, choices=Action.choices)
+    # NULL, not "", marks a subject cleared by pseudonymisation (entries with none use "").
+    subject = models.CharField(  # noqa: DJ001
+        max_length=100, null=True, blank=True, db_index=True,
+        help_text="Public id of the data subject; cleared when the person is erased.",
+    )
+    subject_pseudonym = models.CharField(
+        max_length=64, blank=True, db_index=True,
+        help_text="HMAC-SHA256 of the subject id (hex); this, not the id, is hashed.",
+    )
+    resource_type = models.CharField(max_length=60, blank=True)
+    resource_id = models.CharField(max_length=100, blank=True)
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    reason = models.TextField(blank=True)
+    leaf_hash = models.BinaryField(max_length=32, help_text="SHA256(0x00 || leaf data).")
+
+    objects = LogEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name_plural = "log entries"
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.decision} by {self.actor_kind}:{self.actor_id}"
+
+
+class LogNode(AppendOnlyModel):
+    """The hash of one perfect subtree of the log, stored when it completes.
+
+    `key` packs the node's last leaf and its level (`merkle.node_key`), so key order is
+    creation order and one `key IN (...)` fetches every node a proof needs.
+    """
+
+    key = models.BigIntegerField(primary_key=True)
+    hash = models.BinaryField(max_length=32)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        level, index = merkle.node_from_key(self.key)
+        return f"node {level}/{index} {bytes(self.hash).hex()[:16]}…"
+
+
+class LogState(models.Model):
+    """The log's size: one row, locked by every append so the sequence never forks."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    size = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"log of {self.size} entries"
+
+
+class TreeHead(AppendOnlyModel):
+    """A tree size and root hash, signed with the platform key at a time."""
+
+    size = models.BigIntegerField(unique=True)
+    root_hash = models.BinaryField(max_length=32)
+    signed_at = models.DateTimeField()
+    signature = models.BinaryField(max_length=64)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["size"]
+
+    def __str__(self) -> str:
+        return f"tree head {self.size} {bytes(self.root_hash).hex()[:16]}…"

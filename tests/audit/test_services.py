@@ -1,0 +1,121 @@
+"""Appending to the log: dense sequence, nodes, append-only rows, pseudonyms, signed heads."""
+
+import pytest
+from django.db import transaction
+
+from agora.audit import merkle
+from agora.audit.canonical import head_message, leaf_data, subject_pseudonym
+from agora.audit.exceptions import LogIsAppendOnly
+from agora.audit.models import LogEntry, LogNode, LogState, TreeHead
+from agora.audit.selectors import log_size, tree_root
+from agora.audit.services import (
+    AuditActor,
+    entry_subject_pseudonymise,
+    log_append,
+    tree_head_latest,
+    tree_head_sign,
+)
+from agora.audit.verify import log_verify
+from agora.core.exceptions import InvalidInput
+from agora.core.platform_key import platform_verify
+from tests.audit.helpers import CASEWORKER, append, draft, leaf_hashes
+
+pytestmark = pytest.mark.django_db
+
+
+def test_log_append_writes_one_entry_with_its_leaf_hash():
+    entry = log_append(
+        actor=AuditActor(kind="client", id="client-1", label="Housing app"),
+        action="person.lookup", decision="deny", reason="no agreement",
+        organization="riverton-housing", purpose="eligibility", subject="p-1",
+    )
+    stored = LogEntry.objects.get(seq=entry.seq)
+    assert stored.seq == 0 and log_size() == 1
+    assert stored.subject == "p-1" and stored.subject_pseudonym == subject_pseudonym("p-1")
+    fields = {name: getattr(stored, name) for name in
+              ("seq", "created_at", "actor_kind", "actor_id", "actor_label", "organization",
+               "on_behalf_of", "purpose", "legal_basis", "action", "subject_pseudonym",
+               "resource_type", "resource_id", "decision", "reason")}
+    assert bytes(stored.leaf_hash) == merkle.leaf_hash(leaf_data(fields))
+    assert b'"subject_pseudonym":"' in leaf_data(fields) and b"p-1" not in leaf_data(fields)
+
+
+def test_sequence_is_dense_and_every_completed_node_is_stored():
+    append(10, batch=3)
+    append(7)
+    assert list(LogEntry.objects.values_list("seq", flat=True)) == list(range(17))
+    expected = [merkle.node_key(*n) for leaf in range(17) for n in merkle.completed_nodes(leaf)]
+    assert list(LogNode.objects.values_list("key", flat=True)) == expected
+    assert tree_root(17) == merkle.root_from_leaves(leaf_hashes())
+
+
+def test_an_append_rolls_back_with_the_callers_transaction():
+    append(2)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        log_append(actor=CASEWORKER, action="record.read", decision="permit", reason="x")
+        raise RuntimeError("the change failed")
+    assert log_size() == 2 and LogEntry.objects.count() == 2 and log_verify().ok
+    assert log_append(actor=CASEWORKER, action="record.read", decision="permit",
+                      reason="x").seq == 2
+
+
+def test_unknown_action_decision_or_actor_kind_is_refused_and_nothing_written():
+    for bad in ({"action": "record.peek"}, {"decision": "maybe"},
+                {"actor": AuditActor(kind="robot", id="r")}):
+        with pytest.raises(InvalidInput):
+            log_append(**{**vars(draft()), **bad})
+    assert LogEntry.objects.count() == 0 and log_size() == 0
+
+
+def test_entries_cannot_be_changed_or_deleted_through_the_orm():
+    entry = append(3)[1]
+    stored = LogEntry.objects.get(seq=1)
+    stored.reason = "rewritten"
+    with pytest.raises(LogIsAppendOnly):
+        stored.save()
+    with pytest.raises(LogIsAppendOnly):
+        stored.delete()
+    with pytest.raises(LogIsAppendOnly):
+        LogEntry.objects.filter(seq=1).update(reason="rewritten")
+    with pytest.raises(LogIsAppendOnly):
+        LogEntry.objects.all().delete()
+    with pytest.raises(LogIsAppendOnly):
+        LogEntry.objects.bulk_update([stored], ["reason"])
+    with pytest.raises(LogIsAppendOnly):
+        LogNode.objects.all().delete()
+    assert LogEntry.objects.get(seq=1).reason == entry.reason
+    assert log_verify().ok
+
+
+def test_pseudonymising_a_subject_clears_it_and_keeps_the_log_verifiable():
+    append(14)
+    tree_head_sign()
+    assert entry_subject_pseudonymise(subject="person-3") == 2
+    assert not LogEntry.objects.filter(subject="person-3").exists()
+    assert LogEntry.objects.filter(subject_pseudonym=subject_pseudonym("person-3")).count() == 2
+    assert log_verify().ok
+
+
+def test_a_tree_head_is_signed_once_per_size():
+    append(5)
+    head = tree_head_sign()
+    assert tree_head_sign().pk == head.pk
+    assert head.size == 5 and bytes(head.root_hash) == merkle.root_from_leaves(leaf_hashes())
+    message = head_message(5, bytes(head.root_hash), head.signed_at)
+    assert platform_verify(bytes(head.signature), message)
+    assert tree_head_latest().pk == head.pk
+    append(1)
+    newer = tree_head_latest()
+    assert newer.size == 6 and TreeHead.objects.count() == 2
+
+
+def test_an_empty_log_has_a_signed_head_of_the_empty_root():
+    head = tree_head_latest()
+    assert head.size == 0 and bytes(head.root_hash) == merkle.EMPTY_ROOT
+
+
+def test_a_missing_state_row_is_rebuilt_from_the_entries():
+    append(4)
+    LogState.objects.all().delete()
+    assert log_append(actor=CASEWORKER, action="log.read", decision="permit", reason="").seq == 4
+    assert log_verify().ok
