@@ -26,6 +26,8 @@ demo_app = typer.Typer(help="The demo town of Riverton.", no_args_is_help=True)
 apiclient_app = typer.Typer(help="Machine clients of organisations.", no_args_is_help=True)
 app.add_typer(demo_app, name="demo")
 app.add_typer(apiclient_app, name="apiclient")
+audit_app = typer.Typer(help="The transparency log.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -243,6 +245,42 @@ def _print_client_usage(client, organization, path: Path, base: str) -> None:
         f'  curl -H "Authorization: Bearer $TOKEN" {base}/api/v1/whoami',
         markup=False, soft_wrap=True,
     )
+
+
+# ---------------------------------------------------------------- transparency log
+
+
+@audit_app.command("verify")
+def audit_verify_command() -> None:
+    """Recompute the log from its entries; check stored nodes and every signed tree head."""
+    setup_django()
+    from agora.audit.verify import log_verify
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=out, transient=True) as progress:
+        task = progress.add_task("Verifying the log", total=None)
+        report = log_verify(
+            progress=lambda done, total: progress.update(task, completed=done, total=total)
+        )
+    if not report.ok:
+        problem = report.problem
+        where = f" at entry {problem.seq}" if problem.seq is not None else ""
+        raise fail(f"{problem.kind}{where}: {problem.detail}", code=1)
+    out.print(
+        f"[green]✓[/] The log verifies: {report.entries} entries, {report.nodes} stored nodes, "
+        f"{report.heads} signed tree heads; root {report.root.hex()}."
+    )
+
+
+@audit_app.command("sign-head")
+def audit_sign_head_command() -> None:
+    """Sign the log's current size and root with the platform key (once per size)."""
+    setup_django()
+    from agora.audit.services import tree_head_sign
+
+    head = tree_head_sign()
+    out.print(f"Signed tree head: size {head.size}, root {bytes(head.root_hash).hex()}, "
+              f"at {head.signed_at.isoformat()}.")
 
 
 # ---------------------------------------------------------------- serve, check, manage
