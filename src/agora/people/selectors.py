@@ -1,0 +1,38 @@
+"""Find the person a request is about, by public id or by national identifier.
+
+These lookups sit below the access rules (`people` imports no other domain app), so
+they only find: they never say whether the caller may know the person exists. Callers
+(the records selectors, pages) decide that with `access.decisions` and give the same
+answer for "unknown" and "refused". With no viewer they find nothing (fail closed).
+"""
+
+import uuid
+
+from agora.people.identifiers import national_id_hash
+from agora.people.models import Person
+
+
+def person_find(*, viewer: object | None, person_id: uuid.UUID | str) -> Person | None:
+    """Return the person with this public id, or None when there is none (or no viewer)."""
+    if viewer is None:
+        return None
+    try:
+        public_id = person_id if isinstance(person_id, uuid.UUID) else uuid.UUID(str(person_id))
+    except ValueError:
+        return None
+    return Person.objects.filter(public_id=public_id).first()
+
+
+def person_find_by_national_id(*, viewer: object | None, national_id: str) -> Person | None:
+    """Return the person holding this national identifier, matched on its keyed hash.
+
+    The identifier is normalised (spaces, dots and dashes dropped, case folded) before
+    hashing; the number itself is never stored or compared.
+    """
+    if viewer is None:
+        return None
+    try:
+        digest = national_id_hash(national_id)
+    except ValueError:  # nothing but punctuation: no one holds it
+        return None
+    return Person.objects.filter(national_id_hash=digest).first()
