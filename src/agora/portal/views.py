@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from agora.people.models import Person
+
 
 def home(request: HttpRequest) -> HttpResponse:
     """Say what Agora is and where to start."""
@@ -31,6 +33,7 @@ def account(request: HttpRequest) -> HttpResponse:
     context = {
         "email_address": EmailAddress.objects.filter(user=user, primary=True).first(),
         "totp_active": Authenticator.Type.TOTP in authenticators,
+        "has_person": Person.objects.filter(user=user).exists(),
         "recovery_codes_left": (
             len(recovery.wrap().get_unused_codes()) if recovery is not None else None
         ),
