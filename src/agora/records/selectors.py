@@ -1,0 +1,199 @@
+"""Reads of records about a person, each one logged, each one reduced to the allowed fields.
+
+The records a viewer may read are chosen inside the database query by
+`access.filters.readable_records_filter`; `access.decisions.decide` then gives each
+one its basis and the fields it may show. Every read appends one entry per record
+returned; an attempt that returns nothing (unknown person, nothing readable, unknown
+purpose) appends one refused entry with the reason. Nothing here returns a record
+without its entry being written in the same transaction.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from agora.access.decisions import Decision, decide
+from agora.access.filters import readable_records_filter
+from agora.access.models import Purpose
+from agora.access.viewers import Viewer
+from agora.audit.services import EntryDraft, log_append_many
+from agora.people.models import Person
+from agora.records import entries
+from agora.records.models import Record
+
+MAX_PAGE = 200
+
+
+@dataclass(frozen=True)
+class SharedRecord:
+    """A record as this viewer may see it: the allowed fields only, and why it was shared."""
+
+    record: Record
+    fields: dict[str, Any]
+    decision: Decision
+    legal_basis: str  # the decision's, with the Art. 9 condition for a special category
+
+
+@dataclass(frozen=True)
+class RecordPage:
+    items: list[SharedRecord]
+    total: int  # how many records of the person this viewer may read for the purpose
+
+
+def purpose_find(code: str) -> Purpose | None:
+    """Return the purpose with this code, or None."""
+    return Purpose.objects.filter(code=code).first() if code else None
+
+
+def fields_reduce(fields: dict[str, Any], allowed: tuple[str, ...] | None) -> dict[str, Any]:
+    """Return only the allowed fields (all of them when `allowed` is None)."""
+    if allowed is None:
+        return dict(fields)
+    permitted = set(allowed)
+    return {name: value for name, value in fields.items() if name in permitted}
+
+
+def _decision_key(record: Record) -> tuple:
+    # Everything `decide` looks at; records alike in these get the same decision.
+    return (record.owner_id, record.subject_id, record.category_id, record.classification,
+            tuple(sorted(record.restricted_roles)))
+
+
+def _decide_each(viewer: Viewer, records: list[Record], purpose: Purpose,
+                 now: datetime) -> list[tuple[Record, Decision]]:
+    """Decide every record, asking `decide` once per distinct (owner, category, level…)."""
+    seen: dict[tuple, Decision] = {}
+    decided = []
+    for record in records:
+        key = _decision_key(record)
+        if key not in seen:
+            record.category_is_special = record.category.is_special
+            seen[key] = decide(viewer=viewer, record=record, purpose=purpose, now=now)
+        decided.append((record, seen[key]))
+    return decided
+
+
+def _why_nothing(viewer: Viewer, purpose: Purpose) -> str:
+    """Say why nothing was returned, without naming what exists.
+
+    The acting organisation's own data protection officer reads this entry in their
+    reports, so it must not tell them which organisations hold what about the person.
+    """
+    return (
+        f"Nothing about this person is readable by {viewer.label} for {purpose.code}: no "
+        "record of its own, and no agreement or consent in force, covers any."
+    )
+
+
+def _refused(viewer: Viewer | None, *, action: str, reason: str, purpose: Purpose | None,
+             purpose_code: str, subject: Person | None) -> None:
+    log_append_many([entries.draft(
+        viewer=viewer, action=action, permitted=False, reason=reason, purpose=purpose,
+        purpose_code=purpose_code, subject=subject,
+    )])
+
+
+def records_for_person(
+    *,
+    viewer: Viewer | None,
+    person: Person | None,
+    purpose: Purpose | None,
+    purpose_code: str = "",
+    limit: int = 50,
+    offset: int = 0,
+    now: datetime | None = None,
+) -> RecordPage:
+    """Return the person's records this viewer may read for the purpose, and log each read.
+
+    An unknown person (None), an unknown purpose (None, with the code asked for in
+    `purpose_code`) or a person with nothing readable all return an empty page and log
+    one refused `record.list` entry, so they look alike to the caller.
+    """
+    limit = max(1, min(limit, MAX_PAGE))
+    offset = max(0, offset)
+    now = now or timezone.now()
+    with transaction.atomic():
+        if viewer is None or person is None or purpose is None:
+            reason = (
+                "No one is identified." if viewer is None
+                else f"The purpose “{purpose_code[:60]}” is not one the platform knows."
+                if purpose is None
+                else _why_nothing(viewer, purpose)  # unknown looks like refused, even here
+            )
+            _refused(viewer, action="record.list", reason=reason, purpose=purpose,
+                     purpose_code=purpose_code, subject=person)
+            return RecordPage(items=[], total=0)
+        readable = Record.objects.filter(subject=person).filter(
+            readable_records_filter(viewer=viewer, purpose=purpose, now=now)
+        )
+        total = readable.count()
+        if total == 0:
+            _refused(viewer, action="record.list", purpose=purpose, purpose_code=purpose.code,
+                     subject=person, reason=_why_nothing(viewer, purpose))
+            return RecordPage(items=[], total=0)
+        page = list(
+            readable.select_related("owner", "category")
+            .order_by("-updated_at", "-pk")[offset:offset + limit]
+        )
+        drafts: list[EntryDraft] = []
+        items: list[SharedRecord] = []
+        for record, decision in _decide_each(viewer, page, purpose, now):
+            legal_basis = entries.legal_basis_of(decision, purpose, record.category.is_special)
+            drafts.append(entries.draft(
+                viewer=viewer, action="record.read", permitted=decision.permitted,
+                reason=decision.reason, purpose=purpose, legal_basis=legal_basis,
+                subject=person, resource_id=str(record.public_id),
+            ))
+            if decision.permitted:
+                items.append(SharedRecord(
+                    record=record,
+                    fields=fields_reduce(record.fields, decision.fields_allowed),
+                    decision=decision,
+                    legal_basis=legal_basis,
+                ))
+        if not drafts:  # a page past the end: the asking is still recorded
+            drafts.append(entries.draft(
+                viewer=viewer, action="record.list", permitted=True, purpose=purpose,
+                subject=person, reason=f"Asked for records after the last of {total}.",
+            ))
+        log_append_many(drafts)
+    return RecordPage(items=items, total=total)
+
+
+def person_lookup(
+    *,
+    viewer: Viewer | None,
+    person: Person | None,
+    purpose: Purpose | None,
+    purpose_code: str = "",
+    now: datetime | None = None,
+) -> Person | None:
+    """Return the person only if this viewer may read at least one of their records.
+
+    Log the lookup either way (`person.lookup`); an unknown person, an unknown purpose
+    and a person with nothing readable all give None.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        readable = False
+        if viewer is not None and person is not None and purpose is not None:
+            readable = Record.objects.filter(subject=person).filter(
+                readable_records_filter(viewer=viewer, purpose=purpose, now=now)
+            ).exists()
+        if readable:
+            reason = f"At least one record of this person is readable for {purpose.code}."
+        elif viewer is None:
+            reason = "No one is identified."
+        elif purpose is None:
+            reason = f"The purpose “{purpose_code[:60]}” is not one the platform knows."
+        else:  # unknown and refused alike: the acting organisation's DPO reads this
+            reason = (f"No person whose records {viewer.label} may read for {purpose.code} "
+                      "holds this identifier.")
+        log_append_many([entries.draft(
+            viewer=viewer, action="person.lookup", permitted=readable, reason=reason,
+            purpose=purpose, purpose_code=purpose_code, subject=person,
+        )])
+    return person if readable else None
