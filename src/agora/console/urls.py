@@ -1,6 +1,6 @@
 from django.urls import path
 
-from agora.console import views
+from agora.console import views, views_dpo, views_people
 
 app_name = "console"
 
@@ -22,5 +22,22 @@ urlpatterns = [
         "organisations/<slug:slug>/api-clients/<uuid:client_id>/deactivate",
         views.apiclient_deactivate_view,
         name="apiclient_deactivate",
+    ),
+    path("organisations/<slug:slug>/people/", views_people.person_search, name="people"),
+    path(
+        "organisations/<slug:slug>/people/<uuid:person_id>/",
+        views_people.person_detail,
+        name="person",
+    ),
+    path(
+        "organisations/<slug:slug>/people/<uuid:person_id>/purpose",
+        views_people.person_purpose,
+        name="person_purpose",
+    ),
+    path("organisations/<slug:slug>/dpo/access", views_dpo.access_report, name="dpo_access"),
+    path(
+        "organisations/<slug:slug>/dpo/access.csv",
+        views_dpo.access_report_csv,
+        name="dpo_access_csv",
     ),
 ]
