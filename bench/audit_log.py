@@ -170,7 +170,8 @@ def bulk_load_nodes(size: int) -> None:
             rows = _nodes(size)
             while chunk := [row for _, row in zip(range(50_000), rows, strict=False)]:
                 cursor.executemany("INSERT INTO audit_lognode (key, hash) VALUES (%s, %s)", chunk)
-        cursor.execute("INSERT INTO audit_logstate (id, size) VALUES (1, %s)", [size])
+        cursor.execute("INSERT INTO audit_logstate (id, size, frontier) VALUES (1, %s, %s)",
+                       [size, b""])
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE audit_lognode")
@@ -253,8 +254,8 @@ def main() -> list[dict]:
         try:
             done = subprocess.run(  # noqa: S603 (our own module, fixed arguments)
                 [sys.executable, "-m", "bench.audit_log", which], cwd=PROJECT,
-                                  capture_output=False, stdout=subprocess.PIPE, text=True,
-                                  check=True)
+                stdout=subprocess.PIPE, text=True, check=True,
+            )
             figures.append(json.loads(done.stdout.strip().splitlines()[-1]))
         finally:
             if which == "postgres":

@@ -129,3 +129,12 @@ def test_a_head_beyond_the_truncated_log_is_found(log):
     sql("UPDATE audit_logstate SET size = 35")
     found = problem()
     assert found.kind == "head-root-mismatch" and "beyond" in found.detail
+
+
+def test_a_tampered_cached_frontier_is_found(log):
+    from agora.audit.models import LogState
+
+    frontier = bytes(LogState.objects.get(pk=1).frontier)
+    assert len(frontier) == 32 * bin(40).count("1")
+    sql("UPDATE audit_logstate SET frontier = %s", b"\x00" * len(frontier))
+    assert problem().kind == "bad-node"

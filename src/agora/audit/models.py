@@ -150,6 +150,10 @@ class LogState(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     size = models.BigIntegerField(default=0)
+    # The hashes of the perfect subtrees that make up [0, size), left first, concatenated:
+    # a cache of stored nodes that saves each append a query. Empty or stale means "read
+    # the nodes instead"; `log_verify` checks it against the replay.
+    frontier = models.BinaryField(default=b"")
 
     def __str__(self) -> str:
         return f"log of {self.size} entries"

@@ -103,6 +103,16 @@ def _state_locked() -> LogState:
     return state
 
 
+def _frontier(state: LogState) -> dict[tuple[int, int], bytes]:
+    """Return the perfect subtrees of [0, size) from the state row, or the stored nodes."""
+    nodes = merkle.perfect_nodes(0, state.size)
+    frontier = bytes(state.frontier)
+    if len(frontier) != merkle.HASH_SIZE * len(nodes):  # missing or stale: read the nodes
+        return nodes_fetch(nodes)
+    size = merkle.HASH_SIZE
+    return {node: frontier[n * size:(n + 1) * size] for n, node in enumerate(nodes)}
+
+
 def log_append_many(entries: list[EntryDraft]) -> list[LogEntry]:
     """Append entries in order at the end of the log, with the Merkle nodes they complete."""
     if not entries:
@@ -112,7 +122,7 @@ def log_append_many(entries: list[EntryDraft]) -> list[LogEntry]:
     with transaction.atomic():
         state = _state_locked()
         size = state.size
-        known = nodes_fetch(merkle.perfect_nodes(0, size))
+        known = _frontier(state)
         now = timezone.now()
         rows, nodes = [], []
         for seq, draft in enumerate(entries, start=size):
@@ -127,7 +137,8 @@ def log_append_many(entries: list[EntryDraft]) -> list[LogEntry]:
                 nodes.append(LogNode(key=merkle.node_key(level, index), hash=current))
         LogEntry.objects.bulk_create(rows)
         LogNode.objects.bulk_create(nodes)
-        LogState.objects.filter(pk=1).update(size=size + len(rows))
+        frontier = b"".join(known[node] for node in merkle.perfect_nodes(0, size + len(rows)))
+        LogState.objects.filter(pk=1).update(size=size + len(rows), frontier=frontier)
     return rows
 
 

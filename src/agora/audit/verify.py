@@ -15,8 +15,7 @@ from dataclasses import dataclass
 
 from agora.audit import merkle
 from agora.audit.canonical import HASHED_FIELDS, head_message, leaf_data
-from agora.audit.models import LogEntry, LogNode, TreeHead
-from agora.audit.selectors import log_size
+from agora.audit.models import LogEntry, LogNode, LogState, TreeHead
 from agora.core.platform_key import platform_verify
 
 CHUNK = 10_000
@@ -122,7 +121,8 @@ def log_verify(*, progress: Callable[[int, int], None] | None = None) -> VerifyR
     """Recompute the log from its entries and check nodes and signed heads; see the module."""
     heads = list(TreeHead.objects.order_by("size").values_list(
         "size", "root_hash", "signed_at", "signature"))
-    report = VerifyReport(size=log_size())
+    state = LogState.objects.filter(pk=1).values_list("size", "frontier").first() or (0, b"")
+    report = VerifyReport(size=state[0])
     size = report.size
     entries = (
         LogEntry.objects.filter(seq__lt=size).order_by("seq")
@@ -174,6 +174,9 @@ def log_verify(*, progress: Callable[[int, int], None] | None = None) -> VerifyR
         if head is not None:
             raise _Failed("head-root-mismatch", None,
                           f"A signed tree head has size {head[0]}, beyond the log's {size}.")
+        frontier = bytes(state[1])
+        if frontier and frontier != b"".join(digest for _, digest in replay.stack):
+            raise _Failed("bad-node", None, "The log state's cached subtree hashes are wrong.")
     except _Failed as failed:
         report.problem = failed.problem
     else:
