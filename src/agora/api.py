@@ -8,6 +8,7 @@ Errors come out as problem+json (`core.problems`); request bodies derive from
 from agora.audit.api import router as audit_router
 from agora.core.problems import ProblemAPI
 from agora.organizations.api import router as organizations_router
+from agora.records.api import router as records_router
 
 api = ProblemAPI(
     title="Agora API",
@@ -22,3 +23,4 @@ api = ProblemAPI(
 
 api.add_router("/", organizations_router)
 api.add_router("/audit/", audit_router)
+api.add_router("/", records_router)

@@ -15,7 +15,13 @@ import schemathesis
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
 
+from agora.access.models import DataCategory, Purpose
+from agora.access.vocabulary import load_vocabulary
+from agora.organizations.scopes import SCOPES
 from tests.api.helpers import KeyedClient, make_client, token_for
+
+# A purpose the platform knows, so the exchange API answers past its purpose check.
+FUZZ_PURPOSE = "benefit-assessment"
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
@@ -24,7 +30,8 @@ _current: dict[str, KeyedClient] = {}
 
 @pytest.fixture
 def fuzz_client(live_server, transactional_db):
-    _current["client"] = make_client()
+    load_vocabulary(DataCategory, Purpose)  # a transactional test may have flushed it
+    _current["client"] = make_client(scopes=tuple(SCOPES))  # every operation is reached
     yield _current["client"]
     _current.clear()
 
@@ -35,7 +42,7 @@ class FreshToken:
 
     def get(self, case, ctx):
         keyed = _current.get("client")  # None while pytest collects the tests
-        return token_for(keyed) if keyed else None
+        return token_for(keyed, purpose=FUZZ_PURPOSE) if keyed else None
 
     def set(self, case, data, ctx):
         case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}

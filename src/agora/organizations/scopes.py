@@ -9,6 +9,17 @@ from agora.core.exceptions import PermissionDenied
 
 SCOPES: dict[str, str] = {
     "whoami": "See which client and organisation a token belongs to.",
+    "records:read": (
+        "Read the records about a person that the organisation holds, or that an active "
+        "agreement or the person's consent shares with it, for the token's purpose."
+    ),
+    "records:write": (
+        "Create, update and delete the organisation's own records about people."
+    ),
+    "people:lookup": (
+        "Find a person by national identifier, only when the organisation may read at "
+        "least one of their records for the token's purpose."
+    ),
 }
 
 

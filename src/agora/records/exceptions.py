@@ -1,6 +1,6 @@
 """Errors of the records app and of the exchange API."""
 
-from agora.core.exceptions import InvalidInput, NotFound
+from agora.core.exceptions import Conflict, InvalidInput, NotFound
 
 
 class UnknownPurpose(InvalidInput):
@@ -10,6 +10,15 @@ class UnknownPurpose(InvalidInput):
 
     code = "unknown-purpose"
     title = "The purpose is not one the platform knows"
+
+
+class ExternalRefTaken(Conflict):
+    """Your organisation already holds a record under this `external_ref`, about another
+    person. A reference names one record about one person; delete the old record or
+    use a new reference."""
+
+    code = "external-ref-taken"
+    title = "This reference is already used for another person's record"
 
 
 # One detail for every refusal that must look like absence (an unknown person, an unknown

@@ -154,6 +154,10 @@ def records_for_person(
                     decision=decision,
                     legal_basis=legal_basis,
                 ))
+        if not items and offset == 0:
+            # The filter and the decision disagreed (say, a consent withdrawn between the
+            # two): the decision wins and the answer is "nothing", as for any refusal.
+            total = 0
         if not drafts:  # a page past the end: the asking is still recorded
             drafts.append(entries.draft(
                 viewer=viewer, action="record.list", permitted=True, purpose=purpose,

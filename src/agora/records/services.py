@@ -21,7 +21,7 @@ from agora.core.exceptions import InvalidInput, PermissionDenied
 from agora.organizations.models import Organization
 from agora.people.models import Person
 from agora.records import entries
-from agora.records.exceptions import UnknownPurpose, nothing_found
+from agora.records.exceptions import ExternalRefTaken, UnknownPurpose, nothing_found
 from agora.records.models import Record
 from agora.records.validation import RecordValues, record_values_check
 
@@ -137,8 +137,9 @@ def record_update(
 
 def _update(viewer: Viewer, purpose: Purpose | None, record: Record,
             changes: dict[str, Any]) -> tuple[Record, Exception | None]:
-    record = Record.objects.select_for_update().select_related("category", "subject").get(
-        pk=record.pk
+    record = (
+        Record.objects.select_for_update(of=("self",))
+        .select_related("category", "subject").get(pk=record.pk)
     )
     decision = decide(viewer=viewer, record=record, purpose=purpose, action="update")
     special = record.category.is_special
@@ -173,7 +174,7 @@ def record_delete(*, viewer: Viewer, purpose: Purpose | None, record_id: uuid.UU
     """
     with transaction.atomic():
         record = (
-            Record.objects.select_for_update().select_related("category", "subject")
+            Record.objects.select_for_update(of=("self",)).select_related("category", "subject")
             .filter(public_id=record_id).first()
         )
         if record is None:
@@ -248,10 +249,9 @@ def record_push(
         ).first() if viewer.organization_id else None
         if existing is not None:
             if existing.subject_id != subject.pk:
-                raise InvalidInput(
-                    "This reference is already used for a record about another person.",
-                    errors=[{"field": "external_ref",
-                             "message": "Already used for another person's record."}],
+                raise ExternalRefTaken(
+                    f"The reference “{external_ref}” is already used for a record about "
+                    "another person; delete that record first or use another reference."
                 )
             return record_update(viewer=viewer, purpose=purpose, record=existing,
                                  **arguments), False

@@ -4,7 +4,6 @@ Every problem is reported at once, as field errors of one `InvalidInput`, so a c
 fixes its request in one go. Nothing here reads personal data or decides access.
 """
 
-import json
 import math
 import re
 from dataclasses import dataclass
@@ -14,15 +13,19 @@ from agora.access.models import Classification, DataCategory
 from agora.core.exceptions import InvalidInput
 from agora.organizations.models import Membership
 
+# A record holds at most MAX_FIELDS values of at most MAX_TEXT_VALUE characters: bounded
+# by shape, so the API's schema can state every limit (`records.schemas`).
 MAX_FIELDS = 50
 MAX_FIELD_NAME = 60
 MAX_TEXT_VALUE = 2000
-MAX_FIELDS_BYTES = 16_384
 MAX_TITLE = 200
 MAX_EXTERNAL_REF = 100
 MAX_SAFE_INTEGER = 2**53 - 1  # the largest integer every JSON reader keeps exactly
-FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
-EXTERNAL_REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]*")
+NUL = "\\x00"  # PostgreSQL text and jsonb cannot hold it
+# Patterns written with explicit characters, so Python and JSON Schema read them alike.
+FIELD_NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
+EXTERNAL_REF_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$"
+TITLE_PATTERN = r"^[^\x00]*[^\x00\t\n\v\f\r ][^\x00]*$"  # not blank, no NUL
 PERSONAL_LEVELS = (Classification.INTERNAL.value, Classification.RESTRICTED.value)
 
 
@@ -51,6 +54,16 @@ class _Errors:
             raise InvalidInput(detail, errors=self.items)
 
 
+def _text_problem(value: str) -> str | None:
+    if "\x00" in value:
+        return "holds a NUL character"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "is not valid Unicode text"
+    return None
+
+
 def _value_problem(value: Any) -> str | None:
     if value is None or isinstance(value, bool):
         return None
@@ -61,9 +74,7 @@ def _value_problem(value: Any) -> str | None:
     if isinstance(value, str):
         if len(value) > MAX_TEXT_VALUE:
             return f"is longer than {MAX_TEXT_VALUE} characters"
-        if "\x00" in value:
-            return "holds a NUL character"
-        return None
+        return _text_problem(value)
     return "must be text, a number, true/false or null (not a list or an object)"
 
 
@@ -76,7 +87,7 @@ def fields_check(fields: Any, errors: _Errors) -> dict[str, Any]:
         errors.add("fields", f"A record holds at most {MAX_FIELDS} fields.")
         return {}
     for name, value in fields.items():
-        if not (isinstance(name, str) and FIELD_NAME.fullmatch(name)
+        if not (isinstance(name, str) and re.fullmatch(FIELD_NAME_PATTERN, name)
                 and len(name) <= MAX_FIELD_NAME):
             errors.add(
                 "fields",
@@ -87,10 +98,6 @@ def fields_check(fields: Any, errors: _Errors) -> dict[str, Any]:
         problem = _value_problem(value)
         if problem:
             errors.add(f"fields.{name}", f"Field “{name}” {problem}.")
-    if not errors.items:
-        size = len(json.dumps(fields, ensure_ascii=False).encode())
-        if size > MAX_FIELDS_BYTES:
-            errors.add("fields", f"The fields take {size} bytes; at most {MAX_FIELDS_BYTES}.")
     return dict(fields)
 
 
@@ -128,11 +135,13 @@ def record_values_check(
         errors.add("restricted_roles", "A restricted record names at least one role.")
     elif classification != Classification.RESTRICTED and roles:
         errors.add("restricted_roles", "Only a restricted record names roles.")
-    title = title.strip() if isinstance(title, str) else ""
-    if not title or len(title) > MAX_TITLE:
-        errors.add("title", f"Give a title of 1 to {MAX_TITLE} characters.")
+    if not (isinstance(title, str) and len(title) <= MAX_TITLE
+            and re.search(TITLE_PATTERN, title) and not _text_problem(title)):
+        errors.add("title", f"Give a title of 1 to {MAX_TITLE} characters, not only spaces.")
+        title = ""
     if external_ref and not (
-        len(external_ref) <= MAX_EXTERNAL_REF and EXTERNAL_REF.fullmatch(external_ref)
+        len(external_ref) <= MAX_EXTERNAL_REF
+        and re.fullmatch(EXTERNAL_REF_PATTERN, external_ref)
     ):
         errors.add(
             "external_ref",
