@@ -2,6 +2,9 @@
 
 from collections import Counter
 
+from django.utils import timezone
+
+from agora.access.models import Agreement, Consent
 from agora.access.viewers import viewer_for_client
 from agora.audit.models import LogEntry
 from agora.demo.generator import town_plan
@@ -69,3 +72,81 @@ def test_an_owner_client_reads_its_demo_records(riverton):
     page = records_for_person(viewer=viewer_for_client(client), person=person,
                               purpose=purpose_find("benefit-assessment"))
     assert page.total == Record.objects.filter(owner=client.organization, subject=person).count()
+
+
+# ------------------------------------------------------------------ sharing
+
+
+def _viewer_of(slug: str):
+    return viewer_for_client(ApiClientFactory(organization=Organization.objects.get(slug=slug)))
+
+
+def _subject_of(owner: str, category: str) -> Person:
+    return Record.objects.filter(owner__slug=owner, category__code=category).first().subject
+
+
+def test_agreements_in_force_expired_and_draft(riverton):
+    now = timezone.now()
+    in_force = Agreement.objects.filter(status="active", valid_from__lte=now, valid_to__gt=now)
+    assert in_force.count() == 4
+    assert {(a.provider.slug, a.recipient.slug) for a in in_force} == {
+        ("benefits-agency-riverton", "riverton-borough-council"),
+        ("riverton-housing-authority", "riverton-advice-centre"),
+        ("riverton-health-board", "riverton-borough-council"),
+        ("riverton-borough-council", "riverton-housing-authority"),
+    }
+    assert Agreement.objects.filter(valid_to__lte=now).count() == 1
+    assert Agreement.objects.filter(status="draft").count() == 1
+
+
+def test_the_council_sees_benefit_awards_without_the_case_notes(riverton):
+    person = _subject_of("benefits-agency-riverton", "income-and-benefits")
+    page = records_for_person(viewer=_viewer_of("riverton-borough-council"), person=person,
+                              purpose=purpose_find("benefit-assessment"))
+    shared = [i for i in page.items if i.record.owner.slug == "benefits-agency-riverton"]
+    assert shared
+    for item in shared:
+        assert set(item.fields) == {"benefit", "status", "award_start", "weekly_amount"}
+        assert item.decision.basis == "agreement"
+
+
+def test_the_council_sees_care_needs_but_never_restricted_health_records(riverton):
+    council = _viewer_of("riverton-borough-council")
+    care = purpose_find("social-care-support")
+    for record in Record.objects.filter(owner__slug="riverton-health-board"):
+        page = records_for_person(viewer=council, person=record.subject, purpose=care)
+        health = [i for i in page.items if i.record.pk == record.pk]
+        assert bool(health) == (record.classification == "internal")
+        for item in health:
+            assert "clinical_note" not in item.fields
+            assert item.legal_basis == "6.1.e; 9.2.h"
+
+
+def test_consents_in_force_withdrawn_and_expired(riverton):
+    now = timezone.now()
+    food = Consent.objects.filter(recipient__slug="riverton-food-bank")
+    assert food.count() == 5
+    assert food.filter(withdrawn_at__isnull=False).count() == 1
+    assert food.filter(expires_at__lte=now).count() == 1
+    viewer = _viewer_of("riverton-food-bank")
+    purpose = purpose_find("emergency-food-support")
+    readable = {c.person_id: records_for_person(viewer=viewer, person=c.person,
+                                                purpose=purpose).total for c in food}
+    for consent in food:
+        in_force = consent.withdrawn_at is None and consent.expires_at > now
+        # The food bank holds its own parcel records; consent adds the council's and the
+        # agency's records about the household and its income.
+        own = Record.objects.filter(owner__slug="riverton-food-bank",
+                                    subject=consent.person).count()
+        assert (readable[consent.person_id] > own) == in_force, consent
+
+
+def test_sharing_was_logged_and_loading_again_adds_nothing(riverton):
+    counts = (Agreement.objects.count(), Consent.objects.count(),
+              LogEntry.objects.filter(action__startswith="agreement.").count(),
+              LogEntry.objects.filter(action__startswith="consent.").count())
+    assert counts[2] == counts[0] and counts[3] == counts[1] + 1  # one withdrawal
+    demo_load()
+    assert counts == (Agreement.objects.count(), Consent.objects.count(),
+                      LogEntry.objects.filter(action__startswith="agreement.").count(),
+                      LogEntry.objects.filter(action__startswith="consent.").count())

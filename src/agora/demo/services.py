@@ -26,6 +26,7 @@ from agora.demo.generator import (
     town_plan,
 )
 from agora.demo.records import records_load
+from agora.demo.sharing import sharing_load
 from agora.organizations.models import Organization
 from agora.organizations.services import membership_add, organization_create
 from agora.people.models import Household, Person, User
@@ -54,7 +55,7 @@ class LoadSummary:
 
 def demo_step_count(plan: TownPlan) -> int:
     """Return how many steps `demo_load` reports, for a progress bar."""
-    return len(plan.organisations) + len(plan.staff) + len(plan.households) + 1
+    return len(plan.organisations) + len(plan.staff) + len(plan.households) + 2
 
 
 def _organisation_ensure(plan: OrganisationPlan, summary: LoadSummary) -> Organization:
@@ -158,4 +159,5 @@ def demo_load(
         _household_ensure(household, password_hash, summary)
         step(f"Household at {household.address_line}")
     records_load(plan=plan, step=step)
+    sharing_load(plan=plan, step=step)
     return summary
