@@ -176,3 +176,23 @@ def test_no_viewer_reads_nothing(benefits, person):
     assert records_for_person(viewer=None, person=person,
                               purpose=purpose("benefit-assessment")).total == 0
     assert last_entries(1)[0].decision == "deny"
+
+
+def test_a_person_reads_their_own_records_without_a_purpose(benefits, council, person):
+    from agora.access.viewers import viewer_for_resident
+    from tests.factories import UserFactory
+
+    person.user = UserFactory()
+    person.save()
+    make_record(benefits, person)
+    make_record(council, person, category="health", classification="restricted",
+                restricted_roles=["dpo"], fields={"clinical_note": "mine to see"})
+    make_record(benefits, PersonFactory())  # someone else's
+    viewer = viewer_for_resident(person.user)
+    page = records_for_person(viewer=viewer, person=person, purpose=None)
+    assert page.total == 2
+    assert {item.decision.basis for item in page.items} == {"own-data"}
+    assert {e.actor_kind for e in last_entries(2)} == {"person"}
+    other = PersonFactory()
+    assert records_for_person(viewer=viewer, person=other, purpose=None).total == 0
+    assert last_entries(1)[0].reason == "No purpose was stated."

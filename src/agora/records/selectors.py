@@ -76,12 +76,14 @@ def _decide_each(viewer: Viewer, records: list[Record], purpose: Purpose,
     return decided
 
 
-def _why_nothing(viewer: Viewer, purpose: Purpose) -> str:
+def _why_nothing(viewer: Viewer, purpose: Purpose | None) -> str:
     """Say why nothing was returned, without naming what exists.
 
     The acting organisation's own data protection officer reads this entry in their
     reports, so it must not tell them which organisations hold what about the person.
     """
+    if purpose is None:  # the person reading their own data
+        return "No organisation holds a record about this person."
     return (
         f"Nothing about this person is readable by {viewer.label} for {purpose.code}: no "
         "record of its own, and no agreement or consent in force, covers any."
@@ -108,19 +110,22 @@ def records_for_person(
 ) -> RecordPage:
     """Return the person's records this viewer may read for the purpose, and log each read.
 
-    An unknown person (None), an unknown purpose (None, with the code asked for in
-    `purpose_code`) or a person with nothing readable all return an empty page and log
-    one refused `record.list` entry, so they look alike to the caller.
+    A person reading their own records needs no purpose (pass None): the decision's
+    own-data basis. Otherwise an unknown person (None), an unknown purpose (None, with the
+    code asked for in `purpose_code`) or a person with nothing readable all return an
+    empty page and log one refused `record.list` entry, so they look alike to the caller.
     """
     limit = max(1, min(limit, MAX_PAGE))
     offset = max(0, offset)
     now = now or timezone.now()
+    own = viewer is not None and person is not None and viewer.person_id == person.pk
     with transaction.atomic():
-        if viewer is None or person is None or purpose is None:
+        if viewer is None or person is None or (purpose is None and not own):
             reason = (
                 "No one is identified." if viewer is None
                 else f"The purpose “{purpose_code[:60]}” is not one the platform knows."
-                if purpose is None
+                if purpose is None and purpose_code
+                else "No purpose was stated." if purpose is None
                 else _why_nothing(viewer, purpose)  # unknown looks like refused, even here
             )
             _refused(viewer, action="record.list", reason=reason, purpose=purpose,
@@ -131,7 +136,7 @@ def records_for_person(
         )
         total = readable.count()
         if total == 0:
-            _refused(viewer, action="record.list", purpose=purpose, purpose_code=purpose.code,
+            _refused(viewer, action="record.list", purpose=purpose, purpose_code=purpose_code,
                      subject=person, reason=_why_nothing(viewer, purpose))
             return RecordPage(items=[], total=0)
         page = list(
