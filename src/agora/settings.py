@@ -263,6 +263,12 @@ LOGGING = {
     "loggers": {"django.request": {"level": "ERROR"}},
 }
 
+# AGORA_NATIONAL_ID_KEY: key of the national identifier hashes (derived from the secret
+# key when empty). Set it once, before the first person is registered.
+NATIONAL_ID_KEY = env.str("AGORA_NATIONAL_ID_KEY", default="")
+# AGORA_LOG_PSEUDONYM_KEY: key of the subject pseudonyms in the transparency log
+# (derived from the secret key when empty).
+LOG_PSEUDONYM_KEY = env.str("AGORA_LOG_PSEUDONYM_KEY", default="")
 # AGORA_PLATFORM_KEY_FILE: the platform's Ed25519 key (signs tree heads and receipts);
 # made on first use. AGORA_PLATFORM_KEY (PEM text) takes precedence when set.
 PLATFORM_KEY_FILE = env.path("AGORA_PLATFORM_KEY_FILE", default=str(VAR_DIR / "platform-key.pem"))

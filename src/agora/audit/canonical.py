@@ -9,7 +9,6 @@ anyone recomputes it.
 import hashlib
 import hmac
 import json
-import os
 from datetime import UTC, datetime
 from functools import cache
 
@@ -42,9 +41,7 @@ def leaf_data(fields: dict) -> bytes:
 def _pseudonym_key() -> bytes:
     """Return the key of subject pseudonyms: AGORA_LOG_PSEUDONYM_KEY, or one derived from
     SECRET_KEY. Changing it changes the pseudonym of *new* entries only."""
-    explicit = getattr(settings, "LOG_PSEUDONYM_KEY", "") or os.environ.get(
-        "AGORA_LOG_PSEUDONYM_KEY", ""
-    )
+    explicit = settings.LOG_PSEUDONYM_KEY
     if explicit:
         return explicit.encode()
     purpose = b"agora.audit.subject-pseudonym"

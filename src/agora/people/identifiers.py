@@ -6,13 +6,12 @@ is unset. Changing the key makes every stored hash unreachable, so set it once.
 
 import hashlib
 import hmac
-import os
 
 from django.conf import settings
 
 
 def _key() -> bytes:
-    explicit = os.environ.get("AGORA_NATIONAL_ID_KEY", "")
+    explicit = settings.NATIONAL_ID_KEY
     if explicit:
         return explicit.encode()
     return hashlib.sha256(b"agora-national-id:" + settings.SECRET_KEY.encode()).digest()
