@@ -282,3 +282,36 @@ def test_delete_own_record_but_not_anothers(client, benefits, council, benefits_
     )
     assert Record.objects.filter(pk=theirs.pk).exists()
     assert [e.decision for e in last_entries(3)] == ["permit", "deny", "deny"]
+
+
+def test_no_call_touches_personal_data_without_an_entry(
+        client, benefits, council, benefits_client, council_client):
+    """Count entries around every operation, permitted and refused: never zero."""
+    person = PersonFactory(national_id_hash=national_id_hash("RV5550001"))
+    for _ in range(2):
+        make_record(benefits, person)
+    doomed = make_record(benefits, person)
+    push = {"person": {"person_id": str(person.public_id)}, "external_ref": "X-1",
+            "category": "income-and-benefits", "title": "UC"}
+    calls = [
+        (lambda: get_records(client, benefits_client, person.public_id), 200, 3),
+        (lambda: get_records(client, council_client, person.public_id), 404, 1),
+        (lambda: get_records(client, council_client, uuid.uuid4()), 404, 1),
+        (lambda: get_records(client, benefits_client, person.public_id, purpose="nosy"), 422, 1),
+        (lambda: post(client, benefits_client, "/api/v1/people/lookup",
+                      {"national_id": "RV5550001"}), 200, 1),
+        (lambda: post(client, council_client, "/api/v1/people/lookup",
+                      {"national_id": "RV5550001"}), 404, 1),
+        (lambda: post(client, benefits_client, "/api/v1/records", push), 200, 1),
+        (lambda: post(client, benefits_client, "/api/v1/records", push), 200, 1),
+        (lambda: post(client, council_client, "/api/v1/records",
+                      {**push, "person": {"person_id": str(uuid.uuid4())}}), 404, 1),
+        (lambda: client.delete(f"/api/v1/records/{doomed.public_id}",
+                               **council_client.headers(purpose=PURPOSE)), 404, 1),
+        (lambda: client.delete(f"/api/v1/records/{doomed.public_id}",
+                               **benefits_client.headers(purpose=PURPOSE)), 204, 1),
+    ]
+    for number, (call, status, entries) in enumerate(calls):
+        before = log_count()
+        assert call().status_code == status, number
+        assert log_count() - before == entries, number
