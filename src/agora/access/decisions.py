@@ -21,11 +21,13 @@ tried in this order and the first that permits is the one reported:
     4. consent      another organisation (staff with a personal-data role, or its client)
                     under the person's consent: same person, recipient, a category of
                     the consent, the consent's purpose, given <= now < expires, not
-                    withdrawn (legal basis Art. 6(1)(a))
+                    withdrawn (legal basis Art. 6(1)(a); for a special category the
+                    consent itself is the explicit consent of Art. 9(2)(a))
     5. agreement    another organisation, likewise, under an active agreement in date
                     (valid_from <= now < valid_to) from the owner to it, covering the
                     category and the purpose; a special category also needs a purpose
-                    with an Art. 9 condition. Only the agreement's fields are allowed.
+                    with an Art. 9 condition. Only the agreement's fields are allowed;
+                    of several that qualify, the one in force longest is reported.
 Restricted personal records are never shared through consent or agreement.
 
 Writes (create, update, delete): for personal records only the owner's staff with a
