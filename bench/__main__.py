@@ -1,6 +1,19 @@
-"""Run every benchmark in bench/; each prints its figures (recorded in docs/benchmarks.md)."""
+"""Run the benchmarks in bench/; each prints its figures (recorded in docs/benchmarks.md).
 
-from bench import audit_log
+    .venv/bin/python -m bench                  # every benchmark
+    .venv/bin/python -m bench access audit     # only those named
+"""
+
+import sys
+
+from bench import access_filter, audit_log
+
+BENCHMARKS = {"audit": audit_log.main, "access": access_filter.main}
 
 if __name__ == "__main__":
-    audit_log.main()
+    names = sys.argv[1:] or list(BENCHMARKS)
+    unknown = [name for name in names if name not in BENCHMARKS]
+    if unknown:
+        sys.exit(f"Unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}.")
+    for name in names:
+        BENCHMARKS[name]()

@@ -1,0 +1,481 @@
+"""Benchmark the access filter on SQLite and PostgreSQL (figures in docs/benchmarks.md).
+
+Target (issue 4): on a 1M-record table the access filter costs at most 1.5x the
+unfiltered query at p95. For each database this script builds a world (50 organisations,
+300k people, 1M records, a few hundred agreements, 50k consents; bulk-loaded, then
+ANALYZE), and times the same realistic queries with and without
+`readable_records_filter`, over random viewers, people, categories and purposes:
+
+    single-view     a caseworker of organisation X lists one person's records for a
+                    purpose (a page of 50, newest first, as `records_for_person` does)
+    category-page   a caseworker of X: the newest 50 records of one category, whole table
+    client-count    an API client of X counts the records of one of X's clients
+
+Each database is throwaway: var/bench/access.sqlite3, and `agora_bench_access` on the
+local PostgreSQL (created and dropped here; skipped when PostgreSQL is unreachable).
+AGORA_BENCH_SCALE (default 1) scales the people, records and consents, e.g. 0.01 for a
+quick run. The query plans of one filtered and one unfiltered run of each query are
+written to var/bench/access-plans-<database>.txt.
+
+    .venv/bin/python -m bench.access_filter            # both databases
+    .venv/bin/python -m bench.access_filter sqlite     # one, in this process
+"""
+
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+BENCH_DIR = PROJECT / "var" / "bench"
+SQLITE_FILE = BENCH_DIR / "access.sqlite3"
+POSTGRES_SERVER = os.environ.get("AGORA_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+POSTGRES_DB = "agora_bench_access"
+SCALE = float(os.environ.get("AGORA_BENCH_SCALE", "1"))
+
+SIZES = {
+    "organizations": 50,
+    "people": max(1_000, int(300_000 * SCALE)),
+    "records": max(3_000, int(1_000_000 * SCALE)),
+    "agreements": 300,
+    "consents": max(200, int(50_000 * SCALE)),
+}
+ITERATIONS, WARMUP = 200, 20
+BATCH = 10_000
+TARGET = 1.5
+NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)  # the world is dated around this moment
+
+# Organisation kinds, how many of each, and how many records each holds (relative).
+KINDS = [("government", 15, 10.0), ("ngo", 20, 2.0), ("business", 10, 4.0), ("community", 5, 1.0)]
+# Categories by code, relative frequency among personal records.
+CATEGORY_WEIGHTS = {
+    "identity": 8, "contact": 8, "household": 5, "housing": 8, "income-and-benefits": 10,
+    "health": 5, "case-history": 12, "employment": 4, "education": 3, "energy": 4,
+}
+AGREEMENT_STATUS = [("active", 65), ("draft", 10), ("suspended", 10), ("ended", 15)]
+
+
+def database_url(which: str) -> str:
+    return f"sqlite:///{SQLITE_FILE}" if which == "sqlite" else f"{POSTGRES_SERVER}/{POSTGRES_DB}"
+
+
+def setup(which: str) -> None:
+    """Configure Django for the throwaway database `which` in this process."""
+    os.environ.update({
+        "DATABASE_URL": database_url(which),
+        "AGORA_SECRET_KEY": "bench-only-" + "b" * 50,
+        "AGORA_PLATFORM_KEY_FILE": str(BENCH_DIR / "platform-key.pem"),
+        "AGORA_VAR_DIR": str(BENCH_DIR),
+        "SECURE_SSL_REDIRECT": "0",
+        "DJANGO_SETTINGS_MODULE": "agora.settings",
+    })
+    sys.path[:0] = [str(PROJECT / "src"), str(PROJECT)]
+    import django
+
+    django.setup()
+
+
+# --- the world ------------------------------------------------------------------------
+
+
+def _when(rng: random.Random, days_back: float, days_forward: float = 0) -> datetime:
+    return NOW + timedelta(days=rng.uniform(-days_back, days_forward))
+
+
+def _bulk_rows(table: str, columns: list[str], rows) -> None:
+    """Insert rows (an iterable of tuples) fast: COPY on PostgreSQL, executemany on SQLite."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        sql = (f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 (fixed names)
+               f"VALUES ({', '.join(['?'] * len(columns))})")
+        raw = connection.connection
+        rows = iter(rows)
+        while chunk := [row for _, row in zip(range(BATCH), rows, strict=False)]:
+            raw.executemany(sql, [_sqlite_row(row) for row in chunk])
+
+
+def _sqlite_row(row: tuple) -> tuple:
+    # SQLite stores UUIDs as 32 hex digits and datetimes as naive UTC text, as Django does.
+    out = []
+    for value in row:
+        if isinstance(value, uuid.UUID):
+            value = value.hex
+        elif isinstance(value, datetime):
+            value = value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+        out.append(value)
+    return tuple(out)
+
+
+def build_world(rng: random.Random) -> dict:
+    """Create the organisations, people, records, agreements and consents; return handles."""
+    from django.db import connection, transaction
+
+    from agora.access.models import Agreement, Consent, DataCategory, Purpose
+    from agora.organizations.models import ApiClient, Membership, Organization
+    from agora.people.models import User
+
+    categories = {c.code: c for c in DataCategory.objects.all()}
+    purposes = list(Purpose.objects.all())
+    with transaction.atomic():
+        orgs, weights = [], []
+        for kind, count, weight in KINDS:
+            for number in range(count):
+                orgs.append(Organization(slug=f"{kind}-{number}", name=f"{kind.title()} {number}",
+                                         kind=kind))
+                weights.append(weight)
+        Organization.objects.bulk_create(orgs)
+        orgs = list(Organization.objects.order_by("pk"))
+        users = User.objects.bulk_create(
+            [User(email=f"caseworker@{org.slug}.example") for org in orgs])
+        users = list(User.objects.order_by("pk"))
+        Membership.objects.bulk_create(
+            [Membership(user=user, organization=org, role="caseworker")
+             for user, org in zip(users, orgs, strict=True)])
+        ApiClient.objects.bulk_create(
+            [ApiClient(organization=org, name="Case system", public_jwk={}) for org in orgs])
+
+    began = time.perf_counter()
+    people = SIZES["people"]
+    with transaction.atomic():
+        _bulk_rows("people_person",
+                   ["public_id", "given_name", "family_name", "email", "phone",
+                    "household_role", "created_at"],
+                   ((uuid.UUID(int=rng.getrandbits(128)), f"Given{n}", f"Family{n % 5000}",
+                     "", "", "", _when(rng, 2000)) for n in range(people)))
+    person_ids = list(range(*_id_range("people_person")))
+
+    org_ids = [org.pk for org in orgs]
+    category_ids = [categories[code].pk for code in CATEGORY_WEIGHTS]
+    category_weights = list(CATEGORY_WEIGHTS.values())
+    clients: dict[int, list[int]] = {org_id: [] for org_id in org_ids}  # a sample of each's
+
+    def records():
+        heavy = len(person_ids) // 10  # a tenth of the people use services much more
+        for number in range(SIZES["records"]):
+            owner = rng.choices(org_ids, weights)[0]
+            category = rng.choices(category_ids, category_weights)[0]
+            roles = "[]"
+            if rng.random() < 0.9:  # personal data
+                subject = person_ids[rng.randrange(heavy) if rng.random() < 0.3
+                                     else rng.randrange(len(person_ids))]
+                level = rng.choices(["internal", "restricted", "public"], [85, 10, 5])[0]
+                if len(clients[owner]) < 2_000:
+                    clients[owner].append(subject)
+            else:
+                subject = None
+                level = rng.choices(["open", "public", "internal", "restricted"],
+                                    [30, 30, 30, 10])[0]
+            if level == "restricted":
+                roles = json.dumps(rng.choice([["caseworker"], ["dpo"], ["admin", "dpo"]]))
+            updated = _when(rng, 1100)
+            yield (uuid.UUID(int=rng.getrandbits(128)), owner, subject, category, level, roles,
+                   f"Record {number}", json.dumps({"reference": f"R{number}", "status": "open",
+                                                   "amount": number % 977}),
+                   f"ext-{number}" if number % 2 else "",
+                   updated - timedelta(days=rng.random() * 90), updated)
+
+    with transaction.atomic():
+        _bulk_rows("records_record",
+                   ["public_id", "owner_id", "subject_id", "category_id", "classification",
+                    "restricted_roles", "title", "fields", "external_ref", "created_at",
+                    "updated_at"], records())
+    loaded_records = time.perf_counter() - began
+
+    with transaction.atomic():
+        agreements = []
+        for number in range(SIZES["agreements"]):
+            provider, recipient = rng.sample(org_ids, 2)
+            valid_from = _when(rng, 1100)
+            agreements.append(Agreement(
+                title=f"Agreement {number}", provider_id=provider, recipient_id=recipient,
+                legal_basis="6.1.e", fields_allowed=["reference", "status"],
+                valid_from=valid_from, valid_to=valid_from + timedelta(days=rng.uniform(180, 1800)),
+                status=rng.choices(*zip(*AGREEMENT_STATUS, strict=True))[0],
+            ))
+        Agreement.objects.bulk_create(agreements)
+        agreements = list(Agreement.objects.all())
+        Agreement.categories.through.objects.bulk_create([
+            Agreement.categories.through(agreement_id=a.pk, datacategory_id=c)
+            for a in agreements for c in rng.sample(category_ids, rng.randint(1, 4))])
+        Agreement.purposes.through.objects.bulk_create([
+            Agreement.purposes.through(agreement_id=a.pk, purpose_id=p.pk)
+            for a in agreements for p in rng.sample(purposes, rng.randint(1, 3))])
+
+    consent_recipients = [org.pk for org in orgs if org.kind in ("ngo", "community", "business")]
+    with transaction.atomic():
+        consents = []
+        for _ in range(SIZES["consents"]):
+            given = _when(rng, 1000)
+            consents.append(Consent(
+                person_id=rng.choice(person_ids), recipient_id=rng.choice(consent_recipients),
+                purpose=rng.choice(purposes), given_at=given,
+                expires_at=given + timedelta(days=rng.uniform(30, 1500)),
+                withdrawn_at=given + timedelta(days=20) if rng.random() < 0.1 else None,
+            ))
+        for offset in range(0, len(consents), BATCH):
+            Consent.objects.bulk_create(consents[offset:offset + BATCH])
+        through = Consent.categories.through
+        rows = [through(consent_id=pk, datacategory_id=c)
+                for pk in Consent.objects.values_list("pk", flat=True)
+                for c in rng.sample(category_ids, rng.randint(1, 3))]
+        through.objects.bulk_create(rows, batch_size=BATCH)
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return {"organizations": orgs, "users": users, "clients": clients,
+            "categories": [categories[code] for code in CATEGORY_WEIGHTS], "purposes": purposes,
+            "person_ids": person_ids, "load_seconds": time.perf_counter() - began,
+            "records_seconds": loaded_records}
+
+
+def _id_range(table: str) -> tuple[int, int]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MIN(id), MAX(id) FROM {table}")  # noqa: S608 (fixed names)
+        low, high = cursor.fetchone()
+    return low, high + 1
+
+
+# --- the queries ----------------------------------------------------------------------
+
+
+def _purpose_for(rng: random.Random, world: dict, org) -> object:
+    """A purpose this organisation works under: mostly one its active agreements name."""
+    from agora.access.models import Purpose
+
+    named = world["purposes_received"].get(org.pk)
+    if named and rng.random() < 0.7:
+        return Purpose.objects.get(pk=rng.choice(named))
+    return rng.choice(world["purposes"])
+
+
+def scenarios(world: dict):
+    """Return name -> function(rng) giving (unfiltered queryset action, filtered, params)."""
+    from agora.access.filters import readable_records_filter
+    from agora.access.viewers import viewer_for_client, viewer_for_staff
+    from agora.organizations.models import ApiClient
+    from agora.records.models import Record
+
+    orgs, users = world["organizations"], world["users"]
+    staff = {org.pk: viewer_for_staff(user, org) for org, user in zip(orgs, users, strict=True)}
+    machine = {client.organization_id: viewer_for_client(client)
+               for client in ApiClient.objects.select_related("organization")}
+
+    def single_view(rng):
+        org = rng.choice(orgs)
+        clients = world["clients"][org.pk]
+        person = (rng.choice(clients) if clients and rng.random() < 0.5
+                  else rng.choice(world["person_ids"]))
+        rule = readable_records_filter(viewer=staff[org.pk], purpose=_purpose_for(rng, world, org),
+                                       now=NOW)
+        base = Record.objects.filter(subject_id=person).order_by("-updated_at", "-pk")
+        return base, base.filter(rule), "page"
+
+    def category_page(rng):
+        org = rng.choice(orgs)
+        rule = readable_records_filter(viewer=staff[org.pk], purpose=_purpose_for(rng, world, org),
+                                       now=NOW)
+        base = (Record.objects.filter(category=rng.choice(world["categories"]))
+                .order_by("-updated_at", "-pk"))
+        return base, base.filter(rule), "page"
+
+    def client_count(rng):
+        org = rng.choice([o for o in orgs if world["clients"][o.pk]])
+        rule = readable_records_filter(viewer=machine[org.pk],
+                                       purpose=_purpose_for(rng, world, org), now=NOW)
+        base = Record.objects.filter(subject_id=rng.choice(world["clients"][org.pk]))
+        return base, base.filter(rule), "count"
+
+    return {"single-view": single_view, "category-page": category_page,
+            "client-count": client_count}
+
+
+def _percentiles(samples: list[float]) -> dict:
+    samples = sorted(samples)
+    return {"p50_ms": statistics.median(samples) * 1000,
+            "p95_ms": samples[int(len(samples) * 0.95) - 1] * 1000}
+
+
+def _orm(queryset, kind: str):
+    """Run the query as the application does: through the ORM, SQL compiled each time."""
+    return queryset.count() if kind == "count" else list(queryset[:50])
+
+
+def _sql(queryset, kind: str) -> tuple[str, tuple]:
+    """Compile the query to SQL once, so the database's own time can be taken apart."""
+    if kind == "count":
+        inner, params = queryset.order_by().values("pk").query.sql_with_params()
+        return f"SELECT COUNT(*) FROM ({inner}) counted", params  # noqa: S608 (compiled SQL)
+    return queryset[:50].query.sql_with_params()
+
+
+def measure(make, seed: int) -> dict:
+    """Time the unfiltered and filtered query, alternating which goes first.
+
+    Each iteration times the query through the ORM (what a caller waits for: compiling the
+    SQL, the database, building model instances) and the compiled SQL alone on a cursor
+    (execute and fetch every row: the database's share).
+    """
+    from django.db import connection
+
+    rng = random.Random(seed)  # noqa: S311 (which people and viewers to time, not a secret)
+    samples = {key: [] for key in ("orm_plain", "orm_filtered", "db_plain", "db_filtered")}
+    rows = []
+    for number in range(WARMUP + ITERATIONS):
+        plain, filtered, kind = make(rng)
+        order = [("plain", plain), ("filtered", filtered)]
+        if number % 2:
+            order.reverse()
+        for label, queryset in order:
+            sql, params = _sql(queryset, kind)
+            began = time.perf_counter()
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                result = cursor.fetchall()
+            db_time = time.perf_counter() - began
+            began = time.perf_counter()
+            _orm(queryset, kind)
+            orm_time = time.perf_counter() - began
+            if number >= WARMUP:
+                samples[f"db_{label}"].append(db_time)
+                samples[f"orm_{label}"].append(orm_time)
+                if label == "filtered":
+                    rows.append(result[0][0] if kind == "count" else len(result))
+    figures = {key: _percentiles(values) for key, values in samples.items()}
+    for layer in ("orm", "db"):
+        low, high = figures[f"{layer}_plain"], figures[f"{layer}_filtered"]
+        figures[f"{layer}_ratio_p50"] = high["p50_ms"] / low["p50_ms"]
+        figures[f"{layer}_ratio_p95"] = high["p95_ms"] / low["p95_ms"]
+    figures["filtered_rows_mean"] = statistics.mean(rows)
+    return figures
+
+
+def explain(name: str, make, seed: int) -> str:
+    """Return the plans of one unfiltered and one filtered instance of the query."""
+    from django.db import connection
+
+    plain, filtered, kind = make(random.Random(seed))  # noqa: S311 (not a secret)
+    parts = []
+    for label, queryset in (("unfiltered", plain), ("filtered", filtered)):
+        sql, params = _sql(queryset, kind)
+        prefix = ("EXPLAIN (ANALYZE, BUFFERS) " if connection.vendor == "postgresql"
+                  else "EXPLAIN QUERY PLAN ")
+        with connection.cursor() as cursor:
+            cursor.execute(prefix + sql, params)
+            plan = "\n".join(" ".join(str(column) for column in row)
+                             for row in cursor.fetchall())
+        parts.append(f"--- {name}, {label}\n{sql}\n{params}\n\n{plan}\n")
+    return "\n".join(parts)
+
+
+def run(which: str) -> dict:
+    """Build the world and measure every query on one database, in this process."""
+    setup(which)
+    from django.core.management import call_command
+
+    from agora.access.models import Agreement
+
+    call_command("migrate", verbosity=0)
+    rng = random.Random(4)  # noqa: S311 (the world's shape, not a secret)
+    print(f"{which}: loading {SIZES}…", file=sys.stderr, flush=True)
+    world = build_world(rng)
+    print(f"{which}: loaded in {world['load_seconds']:.0f} s", file=sys.stderr, flush=True)
+    received: dict[int, list[int]] = {}
+    for agreement in Agreement.objects.filter(status="active", valid_from__lte=NOW,
+                                              valid_to__gt=NOW).prefetch_related("purposes"):
+        received.setdefault(agreement.recipient_id, []).extend(
+            p.pk for p in agreement.purposes.all())
+    world["purposes_received"] = received
+    results = {"database": which, "sizes": SIZES, "load_seconds": world["load_seconds"],
+               "records_seconds": world["records_seconds"], "queries": {}}
+    plans = []
+    for seed, (name, make) in enumerate(scenarios(world).items()):
+        print(f"{which}: {name}…", file=sys.stderr, flush=True)
+        results["queries"][name] = measure(make, seed)
+        print(f"{which}: {name} {json.dumps(results['queries'][name])}", file=sys.stderr,
+              flush=True)
+        plans.append(explain(name, make, seed))
+    (BENCH_DIR / f"access-plans-{which}.txt").write_text("\n".join(plans))
+    return results
+
+
+def _postgres(action: str) -> bool:
+    import psycopg
+
+    try:
+        with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {POSTGRES_DB} WITH (FORCE)")
+            if action == "create":
+                connection.execute(f"CREATE DATABASE {POSTGRES_DB}")
+    except psycopg.OperationalError as error:
+        print(f"PostgreSQL is unreachable ({error}); skipping it.", file=sys.stderr)
+        return False
+    return True
+
+
+def _remove_sqlite() -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
+
+
+def main(databases: tuple[str, ...] = ("sqlite", "postgres")) -> list[dict]:
+    """Run the benchmark on SQLite and (if reachable) PostgreSQL, each in a fresh process."""
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    print(f"Access filter benchmarks (AGORA_BENCH_SCALE={SCALE}): {SIZES}")
+    figures = []
+    for which in databases:
+        if which == "sqlite":
+            _remove_sqlite()
+        elif not _postgres("create"):
+            continue
+        try:
+            done = subprocess.run(  # noqa: S603 (our own module, fixed arguments)
+                [sys.executable, "-m", "bench.access_filter", which], cwd=PROJECT,
+                stdout=subprocess.PIPE, text=True, check=True,
+            )
+            figures.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        finally:
+            if which == "postgres":
+                _postgres("drop")
+            else:
+                _remove_sqlite()
+    for result in figures:
+        print(report(result))
+    return figures
+
+
+def report(result: dict) -> str:
+    lines = [f"== {result['database']} (world loaded in {result['load_seconds']:.0f} s; "
+             f"target: filtered p95 <= {TARGET}x unfiltered p95)"]
+    for name, figures in result["queries"].items():
+        lines.append(f"{name} ({figures['filtered_rows_mean']:.1f} rows readable on average):")
+        for layer, label in (("orm", "through the ORM"), ("db", "SQL alone     ")):
+            low, high = figures[f"{layer}_plain"], figures[f"{layer}_filtered"]
+            ratio = figures[f"{layer}_ratio_p95"]
+            lines.append(
+                f"  {label}: unfiltered p50 {low['p50_ms']:.2f} / p95 {low['p95_ms']:.2f} ms; "
+                f"filtered p50 {high['p50_ms']:.2f} / p95 {high['p95_ms']:.2f} ms; "
+                f"ratio p50 {figures[f'{layer}_ratio_p50']:.2f}x, p95 {ratio:.2f}x "
+                f"({'meets' if ratio <= TARGET else 'MISSES'} the target)"
+            )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1:
+        print(json.dumps(run(sys.argv[1])))
+    else:
+        main()
