@@ -145,7 +145,10 @@ def test_sharing_was_logged_and_loading_again_adds_nothing(riverton):
     counts = (Agreement.objects.count(), Consent.objects.count(),
               LogEntry.objects.filter(action__startswith="agreement.").count(),
               LogEntry.objects.filter(action__startswith="consent.").count())
-    assert counts[2] == counts[0] and counts[3] == counts[1] + 1  # one withdrawal
+    active = Agreement.objects.filter(status="active").count()
+    assert counts[2] == counts[0] + active  # proposed, then activated
+    assert counts[3] == counts[1] + 1  # given; and one withdrawn
+    assert all(c.receipt_signature for c in Consent.objects.all())
     demo_load()
     assert counts == (Agreement.objects.count(), Consent.objects.count(),
                       LogEntry.objects.filter(action__startswith="agreement.").count(),

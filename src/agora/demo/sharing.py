@@ -1,6 +1,6 @@
 """Who shares what in Riverton: agreements between organisations and residents' consents.
 
-A plan of plain data first (fixed dates, stable ids), then the loader. The agreements
+A plan of plain data first (fixed dates), then the loader. The agreements
 show each kind of rule: fields allowed (the council sees a benefit award but not the
 case notes), a special category under an Art. 9 purpose (health for social care), one
 that has expired and one still a draft. The consents show one in force, one withdrawn
@@ -12,11 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from agora.access.models import Agreement, Consent, DataCategory, Purpose
-from agora.audit.services import AuditActor, EntryDraft, log_append_many
+from agora.access.models import Agreement, Consent
+from agora.access.services import (
+    agreement_approve,
+    agreement_propose,
+    consent_give,
+    consent_withdraw,
+)
 from agora.core.actors import SYSTEM
 from agora.demo import records as r
-from agora.demo.generator import TownPlan, stable_uuid
+from agora.demo.generator import TownPlan
 from agora.organizations.models import Organization
 from agora.people.models import Person
 
@@ -27,7 +32,6 @@ def _at(year: int, month: int, day: int) -> datetime:
 
 @dataclass(frozen=True)
 class AgreementPlan:
-    public_id: uuid.UUID
     title: str
     provider: str
     recipient: str
@@ -43,7 +47,6 @@ class AgreementPlan:
 
 @dataclass(frozen=True)
 class ConsentPlan:
-    public_id: uuid.UUID
     person: uuid.UUID
     recipient: str
     categories: tuple[str, ...]
@@ -55,12 +58,9 @@ class ConsentPlan:
 
 def agreement_plans(plan: TownPlan) -> list[AgreementPlan]:
     """Return Riverton's sharing agreements."""
-    def agreement(key: str, **fields) -> AgreementPlan:
-        return AgreementPlan(public_id=stable_uuid(plan.seed, "agreement", key), **fields)
-
     return [
-        agreement(
-            "benefits-council", title="Benefit awards for council tax reduction",
+        AgreementPlan(
+            title="Benefit awards for council tax reduction",
             provider=r.BENEFITS, recipient=r.COUNCIL, categories=("income-and-benefits",),
             purposes=("benefit-assessment",), legal_basis="6.1.e",
             fields_allowed=("benefit", "status", "award_start", "weekly_amount"),
@@ -68,16 +68,16 @@ def agreement_plans(plan: TownPlan) -> list[AgreementPlan]:
             description="The council checks entitlement to council tax reduction and local "
             "welfare support against current awards; claim notes stay with the agency.",
         ),
-        agreement(
-            "housing-advice", title="Tenancy and arrears for debt advice",
+        AgreementPlan(
+            title="Tenancy and arrears for debt advice",
             provider=r.HOUSING, recipient=r.ADVICE, categories=("housing",),
             purposes=("debt-advice",), legal_basis="6.1.e",
             fields_allowed=("tenancy_type", "start_date", "weekly_rent", "rent_arrears"),
             valid_from=_at(2025, 1, 1), valid_to=_at(2029, 12, 31),
             description="Advisers see rent and arrears to prevent evictions for debt.",
         ),
-        agreement(
-            "health-council", title="Care needs for adult social care",
+        AgreementPlan(
+            title="Care needs for adult social care",
             provider=r.HEALTH, recipient=r.COUNCIL, categories=("health",),
             purposes=("social-care-support",), legal_basis="6.1.e",
             fields_allowed=("care_needs", "mobility", "care_package_hours"),
@@ -85,23 +85,23 @@ def agreement_plans(plan: TownPlan) -> list[AgreementPlan]:
             description="Health data (Art. 9(2)(h)) for arranging care; clinical notes and "
             "restricted records are never shared.",
         ),
-        agreement(
-            "council-housing", title="Household details for housing allocation",
+        AgreementPlan(
+            title="Household details for housing allocation",
             provider=r.COUNCIL, recipient=r.HOUSING, categories=("household",),
             purposes=("housing-allocation",), legal_basis="6.1.e",
             fields_allowed=("address", "adults", "children", "tenure"),
             valid_from=_at(2025, 1, 1), valid_to=_at(2029, 12, 31),
         ),
-        agreement(
-            "energy-council-winter", title="Energy arrears for the 2024/25 winter support scheme",
+        AgreementPlan(
+            title="Energy arrears for the 2024/25 winter support scheme",
             provider=r.ENERGY, recipient=r.COUNCIL, categories=("energy",),
             purposes=("energy-support",), legal_basis="6.1.e",
             fields_allowed=("payment_method", "arrears", "priority_services_register"),
             valid_from=_at(2024, 10, 1), valid_to=_at(2025, 3, 31),
             description="Ran for one winter; it has expired and grants nothing now.",
         ),
-        agreement(
-            "benefits-foodbank", title="Benefit status for food bank referrals",
+        AgreementPlan(
+            title="Benefit status for food bank referrals",
             provider=r.BENEFITS, recipient=r.FOOD_BANK, categories=("income-and-benefits",),
             purposes=("emergency-food-support",), legal_basis="6.1.e",
             fields_allowed=("benefit", "status"), status="draft",
@@ -127,86 +127,65 @@ def consent_plans(plan: TownPlan) -> list[ConsentPlan]:
         elif index == 1:
             given, expires = _at(2024, 9, 1), _at(2025, 9, 1)
         consents.append(ConsentPlan(
-            public_id=stable_uuid(plan.seed, "consent", "foodbank", person),
             person=person, recipient=r.FOOD_BANK,
             categories=("household", "income-and-benefits"), purpose="emergency-food-support",
             given_at=given, expires_at=expires, withdrawn_at=withdrawn,
         ))
     for person in [item.subject for item in records if item.owner == r.ADVICE]:
         consents.append(ConsentPlan(
-            public_id=stable_uuid(plan.seed, "consent", "advice", person),
             person=person, recipient=r.ADVICE, categories=("income-and-benefits", "energy"),
             purpose="debt-advice", given_at=_at(2025, 11, 1), expires_at=_at(2027, 10, 31),
         ))
     return consents
 
 
-def _entry(action: str, reason: str, organization: str, subject: uuid.UUID | None,
-           resource_type: str, resource_id: uuid.UUID) -> EntryDraft:
-    return EntryDraft(
-        actor=AuditActor(kind="system", id="cli", label=str(SYSTEM)), action=action,
-        decision="permit", reason=reason, organization=organization,
-        subject=str(subject) if subject else None, resource_type=resource_type,
-        resource_id=str(resource_id),
-    )
-
-
-def _agreements_ensure(items: list[AgreementPlan], drafts: list[EntryDraft]) -> int:
-    # Interim: written directly until the access services for agreements land; then
-    # agreement_propose / agreement_approve with the SYSTEM actor replace this.
+def _agreements_ensure(items: list[AgreementPlan]) -> int:
     organisations = {o.slug: o for o in Organization.objects.all()}
     created = 0
     for item in items:
-        if Agreement.objects.filter(public_id=item.public_id).exists():
+        provider, recipient = organisations[item.provider], organisations[item.recipient]
+        if Agreement.objects.filter(provider=provider, recipient=recipient,
+                                    title=item.title).exists():
             continue
-        agreement = Agreement.objects.create(
-            public_id=item.public_id, title=item.title, description=item.description,
-            provider=organisations[item.provider], recipient=organisations[item.recipient],
-            legal_basis=item.legal_basis, fields_allowed=list(item.fields_allowed),
-            valid_from=item.valid_from, valid_to=item.valid_to, status=item.status,
-            provider_approved_at=item.valid_from if item.status == "active" else None,
-            recipient_approved_at=item.valid_from if item.status == "active" else None,
+        agreement = agreement_propose(
+            actor=SYSTEM, provider=provider, recipient=recipient, title=item.title,
+            categories=item.categories, purposes=item.purposes, legal_basis=item.legal_basis,
+            fields_allowed=list(item.fields_allowed), valid_from=item.valid_from,
+            valid_to=item.valid_to, description=item.description,
         )
-        agreement.categories.set(DataCategory.objects.filter(code__in=item.categories))
-        agreement.purposes.set(Purpose.objects.filter(code__in=item.purposes))
-        action = "agreement.activate" if item.status == "active" else "agreement.propose"
-        drafts.append(_entry(action, f"Demo agreement “{item.title}”.", item.provider, None,
-                             "agreement", item.public_id))
+        if item.status == "active":  # the command line approves for both sides at once
+            agreement_approve(actor=SYSTEM, agreement=agreement)
         created += 1
     return created
 
 
-def _consents_ensure(items: list[ConsentPlan], drafts: list[EntryDraft]) -> int:
-    # Interim, as above: consent_give / consent_withdraw will issue the signed receipts.
+def _consents_ensure(items: list[ConsentPlan]) -> int:
     organisations = {o.slug: o for o in Organization.objects.all()}
     people = {p.public_id: p for p in Person.objects.filter(
         public_id__in=[item.person for item in items])}
     created = 0
     for item in items:
-        if Consent.objects.filter(public_id=item.public_id).exists():
+        person, recipient = people[item.person], organisations[item.recipient]
+        if Consent.objects.filter(person=person, recipient=recipient,
+                                  purpose__code=item.purpose, given_at=item.given_at).exists():
             continue
-        consent = Consent.objects.create(
-            public_id=item.public_id, person=people[item.person],
-            recipient=organisations[item.recipient],
-            purpose=Purpose.objects.get(code=item.purpose), given_at=item.given_at,
-            expires_at=item.expires_at, withdrawn_at=item.withdrawn_at,
+        consent = consent_give(
+            actor=SYSTEM, person=person, recipient=recipient, categories=item.categories,
+            purpose=item.purpose, expires_at=item.expires_at, now=item.given_at,
         )
-        consent.categories.set(DataCategory.objects.filter(code__in=item.categories))
-        drafts.append(_entry("consent.give", f"Demo consent to {item.recipient}.",
-                             item.recipient, item.person, "consent", item.public_id))
         if item.withdrawn_at:
-            drafts.append(_entry("consent.withdraw", "Demo consent, withdrawn.",
-                                 item.recipient, item.person, "consent", item.public_id))
+            consent_withdraw(actor=SYSTEM, consent=consent, now=item.withdrawn_at)
         created += 1
     return created
 
 
 def sharing_load(*, plan: TownPlan, step: Callable[[str], None]) -> tuple[int, int]:
-    """Load the agreements and consents inside `demo_load`'s transaction; return how many
-    of each were created. Loading again changes nothing."""
-    drafts: list[EntryDraft] = []
-    created = (_agreements_ensure(agreement_plans(plan), drafts),
-               _consents_ensure(consent_plans(plan), drafts))
-    log_append_many(drafts)
+    """Load the agreements and consents inside `demo_load`'s transaction, through the
+    access services as the command line (each change logged, each consent with its signed
+    receipt); return how many of each were created. Agreements are found again by
+    provider, recipient and title, consents by person, recipient, purpose and date, so
+    loading again changes nothing (their public ids are drawn afresh on each machine:
+    the services choose them, and the log entries name them)."""
+    created = _agreements_ensure(agreement_plans(plan)), _consents_ensure(consent_plans(plan))
     step("Sharing agreements and consents")
     return created
