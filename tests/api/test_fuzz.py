@@ -14,6 +14,7 @@ import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from agora.access.models import DataCategory, Purpose
 from agora.access.vocabulary import load_vocabulary
@@ -48,6 +49,12 @@ class FreshToken:
         case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
 
 
+# Operations whose valid input depends on more than one parameter, which OpenAPI cannot
+# state: a consistency proof needs first <= second. Schemathesis' "schema-valid request
+# rejected" check would flag the documented 422; every other check still runs on them.
+RULES_BEYOND_THE_SCHEMA = {"/api/v1/audit/proofs/consistency"}
+
+
 @pytest.mark.fuzz
 @schema.parametrize()
 @settings(
@@ -60,4 +67,7 @@ class FreshToken:
     ],
 )
 def test_api_conforms_to_its_document(case, live_server, fuzz_client):
-    case.call_and_validate(base_url=live_server.url)
+    excluded = []
+    if case.operation.path in RULES_BEYOND_THE_SCHEMA:
+        excluded.append(positive_data_acceptance)
+    case.call_and_validate(base_url=live_server.url, excluded_checks=excluded)

@@ -57,22 +57,22 @@ def test_a_consistency_proof_links_two_heads(client):
 
 
 @pytest.mark.parametrize(
-    ("path", "params", "code"),
+    ("path", "params", "status", "code"),
     [
-        ("proofs/inclusion", {"seq": 5, "tree_size": 5}, "tree-size-out-of-range"),
-        ("proofs/inclusion", {"seq": 0, "tree_size": 99}, "tree-size-out-of-range"),
-        ("proofs/inclusion", {"seq": -1, "tree_size": 3}, "invalid-input"),
-        ("proofs/inclusion", {"seq": "x", "tree_size": 3}, "invalid-input"),
-        ("proofs/inclusion", {"tree_size": 3}, "invalid-input"),
-        ("proofs/inclusion", {"seq": 1, "tree_size": 2**70}, "invalid-input"),
-        ("proofs/consistency", {"first": 4, "second": 2}, "bad-proof-request"),
-        ("proofs/consistency", {"first": 0, "second": 2}, "invalid-input"),
-        ("proofs/consistency", {"first": 1, "second": 9}, "tree-size-out-of-range"),
+        ("proofs/inclusion", {"seq": 5, "tree_size": 5}, 404, "tree-size-out-of-range"),
+        ("proofs/inclusion", {"seq": 0, "tree_size": 99}, 404, "tree-size-out-of-range"),
+        ("proofs/inclusion", {"seq": -1, "tree_size": 3}, 422, "invalid-input"),
+        ("proofs/inclusion", {"seq": "x", "tree_size": 3}, 422, "invalid-input"),
+        ("proofs/inclusion", {"tree_size": 3}, 422, "invalid-input"),
+        ("proofs/inclusion", {"seq": 1, "tree_size": 2**70}, 422, "invalid-input"),
+        ("proofs/consistency", {"first": 4, "second": 2}, 422, "bad-proof-request"),
+        ("proofs/consistency", {"first": 0, "second": 2}, 422, "invalid-input"),
+        ("proofs/consistency", {"first": 1, "second": 9}, 404, "tree-size-out-of-range"),
     ],
 )
-def test_bad_requests_are_problems_not_errors(client, path, params, code):
+def test_bad_requests_are_problems_not_errors(client, path, params, status, code):
     append(5)
-    problem(client.get(f"{BASE}/{path}", params), 422, code)
+    problem(client.get(f"{BASE}/{path}", params), status, code)
 
 
 def test_the_log_api_needs_no_token(client):

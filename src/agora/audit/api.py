@@ -20,6 +20,7 @@ from agora.audit.schemas import (
     TreeHeadOut,
 )
 from agora.core.platform_key import platform_public_key_b64
+from agora.core.problems import problems
 
 router = Router(tags=["transparency log"])
 ALGORITHM = "Ed25519"
@@ -40,7 +41,10 @@ def tree_head(request: HttpRequest) -> TreeHeadOut:
     )
 
 
-@router.get("/proofs/inclusion", response=InclusionOut, summary="Inclusion proof")
+@router.get(
+    "/proofs/inclusion", response=InclusionOut, summary="Inclusion proof",
+    openapi_extra=problems(404),
+)
 def proof_inclusion(request: HttpRequest, query: Query[InclusionIn]) -> InclusionOut:
     """Return the proof that entry `seq` is in the tree of the first `tree_size` entries."""
     proof = selectors.inclusion_proof(seq=query.seq, tree_size=query.tree_size)
@@ -52,7 +56,10 @@ def proof_inclusion(request: HttpRequest, query: Query[InclusionIn]) -> Inclusio
     )
 
 
-@router.get("/proofs/consistency", response=ConsistencyOut, summary="Consistency proof")
+@router.get(
+    "/proofs/consistency", response=ConsistencyOut, summary="Consistency proof",
+    openapi_extra=problems(404),
+)
 def proof_consistency(request: HttpRequest, query: Query[ConsistencyIn]) -> ConsistencyOut:
     """Return the proof that the tree of `second` entries extends the tree of `first`."""
     proof = selectors.consistency_proof(first=query.first, second=query.second)

@@ -1,6 +1,6 @@
 """Errors of the transparency log."""
 
-from agora.core.exceptions import AgoraError, InvalidInput
+from agora.core.exceptions import AgoraError, InvalidInput, NotFound
 
 
 class LogIsAppendOnly(AgoraError):
@@ -11,9 +11,11 @@ class LogIsAppendOnly(AgoraError):
     title = "The transparency log cannot be changed"
 
 
-class TreeSizeOutOfRange(InvalidInput):
+class TreeSizeOutOfRange(NotFound):
     """The entry or tree size asked for is not in the log (yet). Ask for a tree size no
-    larger than the latest signed tree head's `tree_size`, and an entry below it."""
+    larger than the latest signed tree head's `tree_size`, and an entry below it.
+
+    A 404, like a missing entry: the proof asked for does not exist (yet)."""
 
     code = "tree-size-out-of-range"
     title = "That entry or tree size is not in the log"

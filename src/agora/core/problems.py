@@ -292,10 +292,23 @@ _RESPONSE_TEXT = {
     401: "No token, or the token was refused; `code` says why.",
     403: "The client lacks the scope this operation needs.",
     404: "Nothing is there, or this client may not see it.",
+    409: "The request conflicts with what is there; `code` says how.",
     413: "The request body is larger than 1 MiB.",
     422: "Some values are invalid; `errors` lists them.",
     500: "Something failed on the platform's side.",
 }
+
+
+def problems(*statuses: int) -> dict[str, Any]:
+    """Return `openapi_extra` declaring problems an operation gives beyond the usual ones.
+
+    Use as `@router.get(..., openapi_extra=problems(404))`; `document` turns it into
+    references to the shared problem responses.
+    """
+    unknown = set(statuses) - set(_RESPONSE_TEXT)
+    if unknown:
+        raise ValueError(f"No problem response is declared for {sorted(unknown)}.")
+    return {"x-problems": list(statuses)}
 
 
 def document(schema: dict[str, Any]) -> dict[str, Any]:
@@ -331,6 +344,7 @@ def document(schema: dict[str, Any]) -> dict[str, Any]:
                 statuses += [401, 403]
             if "{" in path:
                 statuses.append(404)
+            statuses += operation.pop("x-problems", [])
             if "requestBody" in operation:
                 statuses.append(413)
             for status in sorted(statuses):

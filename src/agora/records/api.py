@@ -14,7 +14,7 @@ from ninja import Query, Router
 from ninja.responses import Status
 
 from agora.access.viewers import Viewer, viewer_for_client
-from agora.core.problems import CONTENT_TYPE
+from agora.core.problems import problems
 from agora.organizations.auth import client_auth
 from agora.people.selectors import person_find, person_find_by_national_id
 from agora.records import selectors, services
@@ -33,21 +33,12 @@ from agora.records.schemas import (
 
 router = Router(tags=["records"])
 
-_EXTRA_PROBLEMS = {
-    404: {"$ref": "#/components/responses/Problem404"},
-    409: {
-        "description": "The request conflicts with what is there; `code` says how.",
-        "content": {CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
-    },
-}
 
 
 def _auth(scope: str, *statuses: int) -> dict[str, Any]:
     """Return `client_auth(scope)`, declaring the problems the operation adds (404, 409)."""
     arguments = client_auth(scope)
-    if statuses:
-        responses = {status: _EXTRA_PROBLEMS[status] for status in statuses}
-        arguments["openapi_extra"] = {**arguments["openapi_extra"], "responses": responses}
+    arguments["openapi_extra"] = {**arguments["openapi_extra"], **problems(*statuses)}
     return arguments
 
 
