@@ -28,6 +28,8 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(apiclient_app, name="apiclient")
 audit_app = typer.Typer(help="The transparency log.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
+people_app = typer.Typer(help="People whose data Agora holds.", no_args_is_help=True)
+app.add_typer(people_app, name="people")
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -281,6 +283,42 @@ def audit_sign_head_command() -> None:
     head = tree_head_sign()
     out.print(f"Signed tree head: size {head.size}, root {bytes(head.root_hash).hex()}, "
               f"at {head.signed_at.isoformat()}.")
+
+
+# ---------------------------------------------------------------- people
+
+
+@people_app.command("erase")
+def people_erase_command(
+    person_id: Annotated[str, typer.Argument(help="The person's public id (a UUID).")],
+    reason: Annotated[str, typer.Option(help="Why, e.g. the erasure request's reference.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Erase without asking again.")] = False,
+) -> None:
+    """Erase a person and every record about them; their log entries stay, pseudonymised."""
+    setup_django()
+    import uuid
+
+    from agora.core.actors import SYSTEM
+    from agora.core.exceptions import AgoraError
+    from agora.people.models import Person
+    from agora.records.erasure import person_erase
+
+    try:
+        person = Person.objects.get(public_id=uuid.UUID(person_id))
+    except (ValueError, Person.DoesNotExist):
+        raise fail(f"No person has the id {person_id!r}.") from None
+    if not yes and not typer.confirm(
+        f"Erase {person.full_name} and all {person.records.count()} records about them?"
+    ):
+        raise fail("Nothing erased.", code=1)
+    try:
+        summary = person_erase(actor=SYSTEM, person=person, reason=reason)
+    except AgoraError as error:
+        raise fail(error.detail) from None
+    out.print(
+        f"Erased the person and {summary.records_deleted} records; "
+        f"{summary.log_entries_pseudonymised} log entries kept, pseudonymised."
+    )
 
 
 # ---------------------------------------------------------------- serve, check, manage
