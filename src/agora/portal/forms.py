@@ -108,10 +108,36 @@ def _years_after(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years, day=28)
 
 
+class _OwnRequiredMessage:
+    """Keep the field's own "required" message.
+
+    The GOV.UK bound field turns a "required" error into "Select <label>", which reads
+    badly when the label is a question; this field's message says what to do instead.
+    """
+
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except forms.ValidationError as error:
+            if getattr(error, "code", None) == "required":
+                raise forms.ValidationError(
+                    self.error_messages["required"], code="missing"
+                ) from None
+            raise
+
+
+class ChoiceOfModel(_OwnRequiredMessage, forms.ModelChoiceField):
+    pass
+
+
+class ChoicesOfModel(_OwnRequiredMessage, forms.ModelMultipleChoiceField):
+    pass
+
+
 class ConsentGiveForm(forms.Form):
     """What a resident lets one organisation see, why, and until when."""
 
-    recipient = forms.ModelChoiceField(
+    recipient = ChoiceOfModel(
         label="Which organisation can see your information?",
         queryset=Organization.objects.filter(is_active=True).order_by("name"),
         to_field_name="slug",
@@ -121,7 +147,7 @@ class ConsentGiveForm(forms.Form):
             "invalid_choice": "Select an organisation from the list",
         },
     )
-    categories = forms.ModelMultipleChoiceField(
+    categories = ChoicesOfModel(
         label="What information can they see?",
         queryset=DataCategory.objects.order_by("name"),
         to_field_name="code",
@@ -132,7 +158,7 @@ class ConsentGiveForm(forms.Form):
             "invalid_choice": "Select kinds of information from the list",
         },
     )
-    purpose = forms.ModelChoiceField(
+    purpose = ChoiceOfModel(
         label="What can they use it for?",
         queryset=Purpose.objects.order_by("name"),
         to_field_name="code",
@@ -187,11 +213,18 @@ class ConfirmForm(forms.Form):
     """A form with nothing to fill in: the button is the confirmation."""
 
 
-def add_agora_error(form: forms.Form, error: AgoraError, field: str | None = None) -> None:
-    """Show a service's refusal in the form's error summary (each field error at its field)."""
+def add_agora_error(
+    form: forms.Form, error: AgoraError, field: str | None = None,
+    rename: dict[str, str] | None = None,
+) -> None:
+    """Show a service's refusal in the form's error summary (each field error at its field).
+
+    `rename` maps the service's field names to the form's, where they differ.
+    """
     placed = False
     for item in error.errors:
         name = item.get("field", "")
+        name = (rename or {}).get(name, name)
         if name in form.fields:
             form.add_error(name, item.get("message") or error.detail)
             placed = True

@@ -7,11 +7,11 @@ Thin adapters so the pages and the download read the same way: records through
 
 from collections.abc import Iterator
 
+from agora.access.selectors import consents_for_person
 from agora.access.viewers import Viewer
 from agora.records.selectors import MAX_PAGE, records_for_person
 
-# Reading one's own records needs no purpose under the decision (own-data basis), but
-# records_for_person logs a purpose with every read; this is the one we state.
+# Reading one's own records needs no purpose: the decision's own-data basis.
 OWN_DATA_PURPOSE = None
 
 
@@ -31,10 +31,4 @@ def records(*, viewer: Viewer) -> Iterator:
 
 def consents(*, viewer: Viewer) -> list:
     """Return the person's consents, newest first (active, expired and withdrawn)."""
-    from agora.access.models import Consent  # until access offers consents_for_person
-
-    return list(
-        Consent.objects.filter(person=viewer.person)
-        .select_related("recipient", "purpose")
-        .prefetch_related("categories")
-    )
+    return list(consents_for_person(viewer=viewer, person=viewer.person))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from agora.portal import activity, download, views
+from agora.portal import activity, consents, download, views
 
 app_name = "portal"
 
@@ -9,6 +9,13 @@ urlpatterns = [
     path("account/", views.account, name="account"),
     path("account/activity/", activity.activity_list, name="activity"),
     path("account/activity/<int:seq>/verify/", activity.activity_verify, name="activity_verify"),
+    path("account/consents/", consents.consent_list, name="consents"),
+    path("account/consents/new/", consents.consent_new, name="consent_new"),
+    path("account/consents/<uuid:public_id>/", consents.consent_detail, name="consent"),
+    path("account/consents/<uuid:public_id>/receipt.json", consents.consent_receipt_download,
+         name="consent_receipt"),
+    path("account/consents/<uuid:public_id>/withdraw/", consents.consent_withdraw_confirm,
+         name="consent_withdraw"),
     path("account/download/", download.download, name="download"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
