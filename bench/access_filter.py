@@ -15,7 +15,9 @@ Each database is throwaway: var/bench/access.sqlite3, and `agora_bench_access` o
 local PostgreSQL (created and dropped here; skipped when PostgreSQL is unreachable).
 AGORA_BENCH_SCALE (default 1) scales the people, records and consents, e.g. 0.01 for a
 quick run. The query plans of one filtered and one unfiltered run of each query are
-written to var/bench/access-plans-<database>.txt.
+written to var/bench/access-plans-<database>.txt. On PostgreSQL every query is measured
+twice: with the server's settings as they are (JIT on, PostgreSQL's default), and again
+with `SET jit = off` for the session.
 
     .venv/bin/python -m bench.access_filter            # both databases
     .venv/bin/python -m bench.access_filter sqlite     # one, in this process
@@ -385,6 +387,7 @@ def run(which: str) -> dict:
     """Build the world and measure every query on one database, in this process."""
     setup(which)
     from django.core.management import call_command
+    from django.db import connection
 
     from agora.access.models import Agreement
 
@@ -400,14 +403,22 @@ def run(which: str) -> dict:
             p.pk for p in agreement.purposes.all())
     world["purposes_received"] = received
     results = {"database": which, "sizes": SIZES, "load_seconds": world["load_seconds"],
-               "records_seconds": world["records_seconds"], "queries": {}}
+               "records_seconds": world["records_seconds"]}
+    passes = [("queries", "")]
+    if which == "postgres":  # again with JIT compilation off for the session (see the docs)
+        passes.append(("queries_jit_off", "SET jit = off"))
     plans = []
-    for seed, (name, make) in enumerate(scenarios(world).items()):
-        print(f"{which}: {name}…", file=sys.stderr, flush=True)
-        results["queries"][name] = measure(make, seed)
-        print(f"{which}: {name} {json.dumps(results['queries'][name])}", file=sys.stderr,
-              flush=True)
-        plans.append(explain(name, make, seed))
+    for key, statement in passes:
+        if statement:
+            with connection.cursor() as cursor:
+                cursor.execute(statement)
+        results[key] = {}
+        for seed, (name, make) in enumerate(scenarios(world).items()):
+            print(f"{which}: {name} ({key})…", file=sys.stderr, flush=True)
+            results[key][name] = measure(make, seed)
+            print(f"{which}: {name} {json.dumps(results[key][name])}", file=sys.stderr,
+                  flush=True)
+            plans.append(f"=== {key}\n" + explain(name, make, seed))
     (BENCH_DIR / f"access-plans-{which}.txt").write_text("\n".join(plans))
     return results
 
@@ -460,8 +471,12 @@ def main(databases: tuple[str, ...] = ("sqlite", "postgres")) -> list[dict]:
 def report(result: dict) -> str:
     lines = [f"== {result['database']} (world loaded in {result['load_seconds']:.0f} s; "
              f"target: filtered p95 <= {TARGET}x unfiltered p95)"]
-    for name, figures in result["queries"].items():
-        lines.append(f"{name} ({figures['filtered_rows_mean']:.1f} rows readable on average):")
+    rows = [(name, "", figures) for name, figures in result["queries"].items()]
+    rows += [(name, ", JIT off", figures)
+             for name, figures in result.get("queries_jit_off", {}).items()]
+    for name, note, figures in rows:
+        lines.append(f"{name}{note} ({figures['filtered_rows_mean']:.1f} rows readable "
+                     "on average):")
         for layer, label in (("orm", "through the ORM"), ("db", "SQL alone     ")):
             low, high = figures[f"{layer}_plain"], figures[f"{layer}_filtered"]
             ratio = figures[f"{layer}_ratio_p95"]
