@@ -2,6 +2,8 @@
 
 import pytest
 
+from agora.access.models import DataCategory, Purpose
+from agora.access.vocabulary import load_vocabulary
 from agora.people.models import Person
 from tests.browser.axe import assert_no_axe_violations
 from tests.browser.helpers import resident, sign_in_with_password
@@ -9,6 +11,12 @@ from tests.factories import OrganizationFactory, PersonFactory
 from tests.portal.helpers import staff_entry
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def vocabulary():
+    """Load the standard categories and purposes (transactional tests flush the migration's)."""
+    load_vocabulary(DataCategory, Purpose)
 
 
 @pytest.fixture
@@ -98,4 +106,83 @@ def test_no_person_page_is_accessible(live_server, page):
     Person.objects.filter(user=user).update(user=None)  # signing in linked one: unlink it
     page.goto(live_server.url + "/account/activity/")
     assert heading(page) == "There is no personal data linked to this account"
+    assert_no_axe_violations(page)
+
+
+@pytest.fixture
+def food_bank():
+    return OrganizationFactory(name="Riverton Food Bank", kind="ngo")
+
+
+def given_consent(person, recipient):
+    import datetime
+
+    from django.utils import timezone
+
+    from agora.access.services import consent_give
+
+    return consent_give(
+        actor=person.user, person=person, recipient=recipient,
+        categories=["housing", "health"], purpose="social-care-support",
+        expires_at=timezone.now() + datetime.timedelta(days=90),
+    )
+
+
+def test_consents_list_is_accessible(live_server, page, ann, food_bank):
+    given_consent(ann, food_bank)
+    open_as(page, live_server, ann, "/account/consents/")
+    assert heading(page) == "Your consents"
+    assert page.get_by_text("Active").is_visible()
+    assert_no_axe_violations(page)
+
+
+def test_giving_consent_with_an_error_is_accessible(live_server, page, ann, food_bank):
+    open_as(page, live_server, ann, "/account/consents/new/")
+    assert heading(page) == "Give consent"
+    assert_no_axe_violations(page)
+    page.get_by_label("Which organisation can see your information?").select_option(
+        label="Riverton Food Bank"
+    )
+    page.get_by_label("Day").fill("1")
+    page.get_by_label("Month").fill("1")
+    page.get_by_label("Year").fill("2001")
+    page.get_by_role("button", name="Give consent").click()
+    summary = page.locator(".govuk-error-summary")
+    assert summary.get_by_role("link", name="Select at least one kind of information").is_visible()
+    assert summary.get_by_role("link", name="Expiry date must be in the future").get_attribute(
+        "href"
+    ) == "#id_expires_on_day"
+    assert page.title().startswith("Error: Give consent")
+    assert_no_axe_violations(page)
+
+
+def test_giving_consent_works_without_javascript(live_server, page_without_js, ann, food_bank):
+    page = page_without_js
+    open_as(page, live_server, ann, "/account/consents/new/")
+    page.get_by_label("Which organisation can see your information?").select_option(
+        label="Riverton Food Bank"
+    )
+    page.get_by_label("Housing", exact=True).check()
+    page.get_by_label("Emergency food support").check()
+    page.get_by_role("button", name="Give consent").click()
+    assert page.get_by_text("You have given consent to Riverton Food Bank").is_visible()
+    assert page.get_by_text("Signature verified").is_visible()
+
+
+def test_receipt_is_accessible(live_server, page, ann, food_bank):
+    consent = given_consent(ann, food_bank)
+    open_as(page, live_server, ann, f"/account/consents/{consent.public_id}/")
+    assert page.get_by_text("Signature verified").is_visible()
+    assert_no_axe_violations(page)
+
+
+def test_withdraw_confirmation_is_accessible(live_server, page, ann, food_bank):
+    consent = given_consent(ann, food_bank)
+    open_as(page, live_server, ann, f"/account/consents/{consent.public_id}/withdraw/")
+    assert heading(page) == "Withdraw your consent for Riverton Food Bank?"
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Withdraw consent").click()
+    page.wait_for_url("**/account/consents/")
+    assert page.get_by_role("alert").get_by_text("It takes effect at once").is_visible()
+    assert page.get_by_text("Withdrawn", exact=True).first.is_visible()
     assert_no_axe_violations(page)
