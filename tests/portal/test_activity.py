@@ -69,6 +69,13 @@ def test_filters_by_organisation_and_result(client, ann):
                                                            {"result": "deny"}))
 
 
+def test_filters_are_not_marked_optional(client, ann):
+    staff_entry(ann)
+    html = client.get(reverse("portal:activity")).content.decode()
+    assert "(optional)" not in html
+    assert " required" not in html
+
+
 def test_an_unknown_filter_value_is_an_error_not_a_crash(client, ann):
     staff_entry(ann, label="Someone")
     response = client.get(reverse("portal:activity"), {"result": "maybe"})

@@ -14,13 +14,23 @@ CONSENT_DEFAULT_DAYS = 365
 CONSENT_MAX_YEARS = 5
 
 
+class FilterChoice(forms.ChoiceField):
+    """A filter's select: its first option ("All …") means no filter, so it is never
+    missing, and the label need not say "(optional)"."""
+
+    def validate(self, value):
+        if value not in self.empty_values:
+            super().validate(value)
+
+
 class ActivityFilterForm(forms.Form):
     """Narrow “Who has seen my data” to one organisation or one result."""
 
-    organization = forms.ChoiceField(label="Organisation", required=False)
-    result = forms.ChoiceField(
+    use_required_attribute = False
+
+    organization = FilterChoice(label="Organisation")
+    result = FilterChoice(
         label="Result",
-        required=False,
         choices=[
             ("", "All results"),
             (LogEntry.Decision.PERMIT, "Permitted"),
