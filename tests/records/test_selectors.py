@@ -196,3 +196,17 @@ def test_a_person_reads_their_own_records_without_a_purpose(benefits, council, p
     other = PersonFactory()
     assert records_for_person(viewer=viewer, person=other, purpose=None).total == 0
     assert last_entries(1)[0].reason == "No purpose was stated."
+
+
+def test_a_person_with_no_records_sees_their_own_request_as_permitted(person):
+    """Asking for your own records is allowed even when nobody holds any."""
+    from agora.access.viewers import viewer_for_resident
+    from tests.factories import UserFactory
+
+    person.user = UserFactory()
+    person.save()
+    page = records_for_person(viewer=viewer_for_resident(person.user), person=person, purpose=None)
+    assert page.total == 0
+    entry = last_entries(1)[0]
+    assert (entry.action, entry.decision) == ("record.list", "permit")
+    assert entry.reason == "No organisation holds a record about this person."

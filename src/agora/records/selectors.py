@@ -136,8 +136,15 @@ def records_for_person(
         )
         total = readable.count()
         if total == 0:
-            _refused(viewer, action="record.list", purpose=purpose, purpose_code=purpose_code,
-                     subject=person, reason=_why_nothing(viewer, purpose))
+            if own:  # a person asking for their own records was allowed to ask; none exist
+                log_append_many([entries.draft(
+                    viewer=viewer, action="record.list", permitted=True, purpose=purpose,
+                    subject=person, reason=_why_nothing(viewer, purpose),
+                )])
+            else:
+                _refused(viewer, action="record.list", purpose=purpose,
+                         purpose_code=purpose_code, subject=person,
+                         reason=_why_nothing(viewer, purpose))
             return RecordPage(items=[], total=0)
         page = list(
             readable.select_related("owner", "category")
