@@ -26,7 +26,10 @@ router = Router(tags=["transparency log"])
 ALGORITHM = "Ed25519"
 
 
-@router.get("/tree-head", response=TreeHeadOut, summary="Latest signed tree head")
+@router.get(
+    "/tree-head", response=TreeHeadOut, summary="Latest signed tree head",
+    url_name="audit-tree-head",
+)
 def tree_head(request: HttpRequest) -> TreeHeadOut:
     """Return the latest tree head signed by the platform key (signing the current size
     first if the log has grown since)."""
@@ -43,7 +46,7 @@ def tree_head(request: HttpRequest) -> TreeHeadOut:
 
 @router.get(
     "/proofs/inclusion", response=InclusionOut, summary="Inclusion proof",
-    openapi_extra=problems(404),
+    openapi_extra=problems(404), url_name="audit-proof-inclusion",
 )
 def proof_inclusion(request: HttpRequest, query: Query[InclusionIn]) -> InclusionOut:
     """Return the proof that entry `seq` is in the tree of the first `tree_size` entries."""

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from agora.access.viewers import Viewer
@@ -20,8 +21,6 @@ from agora.portal.wording import activity_rows
 
 PAGE_SIZE = 25
 # The public, unauthenticated proof API of `agora.audit` (docs/audit.md).
-PROOF_API = "/api/v1/audit/proofs/inclusion"
-TREE_HEAD_API = "/api/v1/audit/tree-head"
 
 
 def _organization_choices(slugs: list[str]) -> list[tuple[str, str]]:
@@ -80,7 +79,8 @@ def activity_verify(request: HttpRequest, viewer: Viewer, seq: int) -> HttpRespo
         {
             "check": check,
             "row": row,
-            "proof_url": f"{PROOF_API}?{urlencode(check.proof_request)}",
-            "tree_head_url": TREE_HEAD_API,
+            "proof_url": reverse("api-v1:audit-proof-inclusion")
+            + "?" + urlencode(check.proof_request),
+            "tree_head_url": reverse("api-v1:audit-tree-head"),
         },
     )
