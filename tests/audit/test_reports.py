@@ -19,6 +19,7 @@ from agora.audit.reports import (
     entries_filter,
     refused_count,
     report_read_log,
+    resource_history,
     resource_key,
 )
 from agora.audit.services import AuditActor, log_append
@@ -166,3 +167,12 @@ def test_reading_a_report_is_logged():
     assert logged.action == LogEntry.Action.LOG_READ
     assert logged.organization == "council"
     assert "Exported the access report of council (result deny)" in logged.reason
+
+
+def test_resource_history_lists_one_resources_entries_oldest_first(log):
+    record, entries = log
+    history = list(resource_history(resource_type="record", resource_id=record))
+    assert [e.seq for e in history] == [
+        entries["partner_on_ours"].seq, entries["partner_refused"].seq
+    ]
+    assert not resource_history(resource_type="", resource_id=record).exists()

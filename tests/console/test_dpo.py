@@ -3,9 +3,11 @@
 import csv
 import io
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from agora.access.models import DataCategory, Purpose
 from agora.access.vocabulary import load_vocabulary
@@ -235,3 +237,29 @@ def test_csv_export_refuses_bad_filters(client, dpo, entries):
     assert response.status_code == 400
     assert "Choose a purpose from the list" in error_summary(response)
     assert LogEntry.objects.count() == before
+
+
+# Agreements overview
+
+
+def test_overview_lists_agreements_with_expiry_warnings(client, dpo, council, foodbank,
+                                                        django_assert_max_num_queries):
+    AgreementFactory(provider=council, recipient=foodbank, title="Ending soon",
+                     valid_to=timezone.now() + timedelta(days=5))
+    AgreementFactory(provider=foodbank, recipient=council, title="Long one")
+    AgreementFactory(provider=council, recipient=foodbank, title="Expired one",
+                     valid_to=timezone.now() - timedelta(days=2))
+    AgreementFactory(provider=foodbank, recipient=OrganizationFactory(), title="Not ours")
+    sign_in(client, dpo)
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("console:dpo", args=["council"]))
+    html = response.content.decode()
+    assert "2 agreements need attention" in html
+    assert "Ends in 4 days." in html or "Ends in 5 days." in html
+    assert '<strong class="govuk-tag govuk-tag--red">Expired</strong>' in html
+    assert "Long one" in html and "Not ours" not in html
+
+
+def test_overview_is_for_the_dpo_only(client, council):
+    sign_in(client, MembershipFactory(organization=council, role=Membership.Role.ADMIN).user)
+    assert client.get(reverse("console:dpo", args=["council"])).status_code == 403

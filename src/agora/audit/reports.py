@@ -225,3 +225,16 @@ def report_read_log(
         resource_type="access-report",
         resource_id=organization,
     )
+
+
+def resource_history(*, resource_type: str, resource_id: str) -> QuerySet[LogEntry]:
+    """Return the entries about one resource (an agreement, say), oldest first.
+
+    With no type or id, nothing (fail closed). Callers show this only to people who may
+    see the resource itself.
+    """
+    if not (resource_type and resource_id):
+        return LogEntry.objects.none()
+    return LogEntry.objects.filter(
+        resource_type=resource_type, resource_id=str(resource_id)
+    ).order_by("seq")

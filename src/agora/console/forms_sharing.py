@@ -239,3 +239,16 @@ class AgreementProposeForm(forms.Form):
             "valid_from": start_of_day(data["valid_from"]),
             "valid_to": end_of_day(data["valid_to"]),
         }
+
+
+class AgreementChangeForm(forms.Form):
+    """Confirm a change of an agreement's status, with an optional reason for the log."""
+
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Recorded in the transparency log with the change. Both organisations see it.",
+        error_messages={"max_length": "Reason must be %(limit_value)d characters or fewer"},
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from agora.console import views, views_dpo, views_people
+from agora.console import views, views_dpo, views_people, views_sharing
 
 app_name = "console"
 
@@ -34,10 +34,31 @@ urlpatterns = [
         views_people.person_purpose,
         name="person_purpose",
     ),
+    path("organisations/<slug:slug>/dpo/", views_dpo.dpo_overview, name="dpo"),
     path("organisations/<slug:slug>/dpo/access", views_dpo.access_report, name="dpo_access"),
     path(
         "organisations/<slug:slug>/dpo/access.csv",
         views_dpo.access_report_csv,
         name="dpo_access_csv",
+    ),
+    path(
+        "organisations/<slug:slug>/agreements/",
+        views_sharing.agreement_index,
+        name="agreements",
+    ),
+    path(
+        "organisations/<slug:slug>/agreements/new",
+        views_sharing.agreement_new,
+        name="agreement_new",
+    ),
+    path(
+        "organisations/<slug:slug>/agreements/<uuid:public_id>/",
+        views_sharing.agreement_detail,
+        name="agreement",
+    ),
+    path(
+        "organisations/<slug:slug>/agreements/<uuid:public_id>/<slug:change>",
+        views_sharing.agreement_change,
+        name="agreement_change",
     ),
 ]

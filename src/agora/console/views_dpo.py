@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from agora.access.models import Agreement, Purpose
+from agora.access.selectors import agreements_for_organization
 from agora.audit.models import LogEntry
 from agora.audit.reports import (
     ReportFilter,
@@ -32,6 +33,7 @@ from agora.audit.reports import (
 )
 from agora.audit.services import AuditActor
 from agora.console.forms_dpo import AccessReportForm
+from agora.console.sharing_display import expiry_warning, status_tag
 from agora.console.views import _organization_or_404
 from agora.organizations.models import Membership, Organization
 from agora.organizations.selectors import user_has_role, user_is_operator
@@ -81,6 +83,25 @@ def _report_form(request: HttpRequest, organization: Organization, concerning):
     purposes = dict(Purpose.objects.values_list("code", "name"))
     form = AccessReportForm(request.GET or None, actors=actors, purposes=purposes)
     return form, names, purposes
+
+
+@login_required
+@require_safe
+def dpo_overview(request: HttpRequest, slug: str) -> HttpResponse:
+    """List all the organisation's agreements, those needing attention (ending, ended) first."""
+    organization = _dpo_org(request, slug)
+    now = timezone.now()
+    rows = [
+        {"agreement": a, "tag": status_tag(a, now), "warning": expiry_warning(a, now)}
+        for a in agreements_for_organization(viewer=request.user, organization=organization)
+    ]
+    return render(request, "console/dpo/overview.html", {
+        "organization": organization,
+        "attention": [row for row in rows if row["warning"]],
+        "providing": [row for row in rows if row["agreement"].provider_id == organization.pk],
+        "receiving": [row for row in rows if row["agreement"].recipient_id == organization.pk],
+        "is_operator": user_is_operator(request.user),
+    })
 
 
 @login_required
