@@ -18,7 +18,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from agora.access.decisions import PERSONAL_DATA_ROLES, Basis
-from agora.access.models import Agreement
+from agora.access.selectors import agreements_for_organization
 from agora.access.viewers import viewer_for_staff
 from agora.console.forms_people import PersonFindForm, PurposeForm
 from agora.console.single_view import basis_refs, group_records, person_view
@@ -115,20 +115,19 @@ def person_detail(request: HttpRequest, slug: str, person_id: UUID) -> HttpRespo
             "page": page,
             "groups": group_records(
                 page.items,
-                _agreement_titles(organization, basis_refs(page.items, Basis.AGREEMENT)),
+                _agreement_titles(request, organization, basis_refs(page.items, Basis.AGREEMENT)),
             ),
         },
     )
 
 
-def _agreement_titles(organization: Organization, refs: set[str]) -> dict[str, str]:
-    """Return the titles of the agreements records were shared under, by public id.
-
-    Only agreements the organisation receives data under, in one query.
-    """
+def _agreement_titles(
+    request: HttpRequest, organization: Organization, refs: set[str]
+) -> dict[str, str]:
+    """Return the titles of the agreements records were shared under, by public id."""
     if not refs:
         return {}
-    agreements = Agreement.objects.filter(
-        recipient=organization, public_id__in=refs
-    ).values_list("public_id", "title")
-    return {str(public_id): title for public_id, title in agreements}
+    agreements = agreements_for_organization(
+        viewer=request.user, organization=organization
+    ).filter(recipient=organization, public_id__in=refs)
+    return {str(a.public_id): a.title for a in agreements}
