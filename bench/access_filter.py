@@ -264,9 +264,21 @@ def _purpose_for(rng: random.Random, world: dict, org) -> object:
     return rng.choice(world["purposes"])
 
 
-def scenarios(world: dict):
-    """Return name -> function(rng) giving (unfiltered queryset action, filtered, params)."""
+def _filtered(plain, viewer, purpose):
+    """Return a builder of the plain query narrowed by the filter, built afresh each time."""
     from agora.access.filters import readable_records_filter
+
+    def build():
+        return plain().filter(readable_records_filter(viewer=viewer, purpose=purpose, now=NOW))
+
+    return build
+
+
+def scenarios(world: dict):
+    """Return name -> function(rng) giving (build unfiltered queryset, build filtered, kind).
+
+    Each builder makes the queryset from nothing, as a selector does on every call.
+    """
     from agora.access.viewers import viewer_for_client, viewer_for_staff
     from agora.organizations.models import ApiClient
     from agora.records.models import Record
@@ -281,25 +293,32 @@ def scenarios(world: dict):
         clients = world["clients"][org.pk]
         person = (rng.choice(clients) if clients and rng.random() < 0.5
                   else rng.choice(world["person_ids"]))
-        rule = readable_records_filter(viewer=staff[org.pk], purpose=_purpose_for(rng, world, org),
-                                       now=NOW)
-        base = Record.objects.filter(subject_id=person).order_by("-updated_at", "-pk")
-        return base, base.filter(rule), "page"
+        viewer, purpose = staff[org.pk], _purpose_for(rng, world, org)
+
+        def plain():
+            return Record.objects.filter(subject_id=person).order_by("-updated_at", "-pk")
+
+        return plain, _filtered(plain, viewer, purpose), "page"
 
     def category_page(rng):
         org = rng.choice(orgs)
-        rule = readable_records_filter(viewer=staff[org.pk], purpose=_purpose_for(rng, world, org),
-                                       now=NOW)
-        base = (Record.objects.filter(category=rng.choice(world["categories"]))
-                .order_by("-updated_at", "-pk"))
-        return base, base.filter(rule), "page"
+        viewer, purpose = staff[org.pk], _purpose_for(rng, world, org)
+        category = rng.choice(world["categories"])
+
+        def plain():
+            return Record.objects.filter(category=category).order_by("-updated_at", "-pk")
+
+        return plain, _filtered(plain, viewer, purpose), "page"
 
     def client_count(rng):
         org = rng.choice([o for o in orgs if world["clients"][o.pk]])
-        rule = readable_records_filter(viewer=machine[org.pk],
-                                       purpose=_purpose_for(rng, world, org), now=NOW)
-        base = Record.objects.filter(subject_id=rng.choice(world["clients"][org.pk]))
-        return base, base.filter(rule), "count"
+        viewer, purpose = machine[org.pk], _purpose_for(rng, world, org)
+        person = rng.choice(world["clients"][org.pk])
+
+        def plain():
+            return Record.objects.filter(subject_id=person)
+
+        return plain, _filtered(plain, viewer, purpose), "count"
 
     return {"single-view": single_view, "category-page": category_page,
             "client-count": client_count}
@@ -327,9 +346,10 @@ def _sql(queryset, kind: str) -> tuple[str, tuple]:
 def measure(make, seed: int) -> dict:
     """Time the unfiltered and filtered query, alternating which goes first.
 
-    Each iteration times the query through the ORM (what a caller waits for: compiling the
-    SQL, the database, building model instances) and the compiled SQL alone on a cursor
-    (execute and fetch every row: the database's share).
+    Each iteration times the query through the ORM (what a caller waits for: building the
+    queryset and the filter's Q, compiling the SQL, the database, making model instances)
+    and the compiled SQL alone on a cursor (execute and fetch every row: the database's
+    share).
     """
     from django.db import connection
 
@@ -341,15 +361,15 @@ def measure(make, seed: int) -> dict:
         order = [("plain", plain), ("filtered", filtered)]
         if number % 2:
             order.reverse()
-        for label, queryset in order:
-            sql, params = _sql(queryset, kind)
+        for label, build in order:
+            sql, params = _sql(build(), kind)
             began = time.perf_counter()
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)
                 result = cursor.fetchall()
             db_time = time.perf_counter() - began
             began = time.perf_counter()
-            _orm(queryset, kind)
+            _orm(build(), kind)
             orm_time = time.perf_counter() - began
             if number >= WARMUP:
                 samples[f"db_{label}"].append(db_time)
@@ -371,8 +391,8 @@ def explain(name: str, make, seed: int) -> str:
 
     plain, filtered, kind = make(random.Random(seed))  # noqa: S311 (not a secret)
     parts = []
-    for label, queryset in (("unfiltered", plain), ("filtered", filtered)):
-        sql, params = _sql(queryset, kind)
+    for label, build in (("unfiltered", plain), ("filtered", filtered)):
+        sql, params = _sql(build(), kind)
         prefix = ("EXPLAIN (ANALYZE, BUFFERS) " if connection.vendor == "postgresql"
                   else "EXPLAIN QUERY PLAN ")
         with connection.cursor() as cursor:
