@@ -494,3 +494,24 @@ def test_writes_need_a_csrf_token(admin, organization):
     )
     assert response.status_code == 403
     assert not User.objects.filter(email="csrf@example.org").exists()
+
+
+@pytest.mark.django_db
+def test_organisation_page_links_each_role_to_its_work(client):
+    from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+
+    organization = OrganizationFactory()
+    caseworker = UserFactory(totp=True)
+    MembershipFactory(user=caseworker, organization=organization, role="caseworker")
+    dpo = UserFactory(totp=True)
+    MembershipFactory(user=dpo, organization=organization, role="dpo")
+    url = f"/console/organisations/{organization.slug}/"
+
+    client.force_login(caseworker)
+    page = client.get(url).content.decode()
+    assert "Find a person" in page
+    assert "Data protection" not in page and "Sharing agreements" not in page
+
+    client.force_login(dpo)
+    page = client.get(url).content.decode()
+    assert "Data protection" in page and "Sharing agreements" in page

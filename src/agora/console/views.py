@@ -139,6 +139,11 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "organization": organization,
             "can_manage": user_can_manage_members(request.user, organization),
             "is_operator": user_is_operator(request.user),
+            "roles": {
+                membership.role
+                for membership in user_memberships(user=request.user)
+                if membership.organization_id == organization.pk
+            },
         },
     )
 
