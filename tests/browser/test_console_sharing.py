@@ -101,7 +101,9 @@ def test_caseworker_finds_a_person_and_sees_only_what_is_shared(
     page.get_by_role("button", name="Find person").click()
     assert page.title().startswith("Error: ")
     summary = page.locator(".govuk-error-summary")
-    assert summary.get_by_role("link", name="Enter national identifier").is_visible()
+    assert summary.get_by_role(
+        "link", name="Enter the person's national identifier or their name"
+    ).is_visible()
     check_axe(page)
 
     page.get_by_label("Emergency food support").check()

@@ -86,7 +86,7 @@ def test_search_needs_a_purpose_and_an_identifier_and_logs_nothing(client, counc
 
     summary = error_summary(response)
     assert "Choose why you need to see this person&#x27;s information" in summary
-    assert "Enter national identifier" in summary
+    assert "Enter the person&#x27;s national identifier or their name" in summary
     assert log_size() == before
 
 
@@ -135,6 +135,51 @@ def test_search_for_someone_unseen_says_no_one_found_and_logs_a_refusal(
     assert "No one found" in html
     assert "Amara" not in html
     assert actions_since(before) == [("person.lookup", "deny")]
+
+
+def test_search_by_name_lists_only_people_with_something_readable(
+    client, council, person, housing_record
+):
+    unseen = PersonFactory(given_name="Amara", family_name="Osei-Mensah")  # no records here
+    sign_in(client, caseworker(council))
+    before = log_size()
+
+    response = client.post(
+        reverse("console:people", args=["council"]),
+        {"purpose": "housing-allocation", "name": "amara  osei"},
+    )
+
+    html = response.content.decode()
+    assert "1 person found" in html
+    assert person_url(council, person).replace("&", "&amp;") in html
+    assert str(unseen.public_id) not in html
+    assert actions_since(before) == [("person.lookup", "permit")]
+    assert LogEntry.objects.get(seq=before).subject == str(person.public_id)
+
+
+def test_search_by_name_finding_no_one_logs_one_refusal_without_a_subject(client, foodbank, person,
+                                                                         housing_record):
+    sign_in(client, caseworker(foodbank))
+    before = log_size()
+
+    response = client.post(
+        reverse("console:people", args=["foodbank"]),
+        {"purpose": "housing-allocation", "name": "Amara"},
+    )
+
+    html = response.content.decode()
+    assert "No one found" in html and "Osei" not in html
+    assert actions_since(before) == [("person.lookup", "deny")]
+    assert LogEntry.objects.get(seq=before).subject is None
+
+
+def test_search_by_identifier_and_name_at_once_is_refused(client, council):
+    sign_in(client, caseworker(council))
+    response = client.post(
+        reverse("console:people", args=["council"]),
+        {"purpose": "housing-allocation", "name": "Amara", "national_id": NATIONAL_ID},
+    )
+    assert "Search by national identifier or by name, not both" in error_summary(response)
 
 
 # Choosing the purpose

@@ -35,21 +35,41 @@ class PurposeForm(forms.Form):
 
 
 class PersonFindForm(PurposeForm):
-    """Find a person by their national identifier, for a purpose stated first."""
+    """Find a person by national identifier or by name, for a purpose stated first."""
 
     national_id = forms.CharField(
         label="National identifier",
+        required=False,
         max_length=40,
         help_text="As written on their documents; spaces and dashes do not matter.",
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         error_messages={
-            "required": "Enter the person's national identifier",
             "max_length": "National identifier must be %(limit_value)d characters or fewer",
         },
     )
+    name = forms.CharField(
+        label="Or their name",
+        required=False,
+        max_length=100,
+        help_text="Given name, family name or both. Only people whose information you may "
+        "see for this purpose are listed.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"max_length": "Name must be %(limit_value)d characters or fewer"},
+    )
 
-    field_order = ["purpose", "national_id"]
+    field_order = ["purpose", "national_id", "name"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["purpose"].label = "Why are you looking for this person?"
+
+    def clean(self):
+        cleaned = super().clean()
+        national_id = cleaned.get("national_id", "").strip()
+        name = " ".join(cleaned.get("name", "").split())
+        if not national_id and not name and not self.has_error("national_id"):
+            self.add_error("national_id", "Enter the person's national identifier or their name")
+        elif national_id and name:
+            self.add_error("name", "Search by national identifier or by name, not both")
+        cleaned["name"] = name
+        return cleaned

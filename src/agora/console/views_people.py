@@ -26,7 +26,7 @@ from agora.console.views import GET_POST, _organization_or_404, _posted
 from agora.organizations.models import Organization
 from agora.organizations.selectors import user_has_role
 from agora.people.selectors import person_find, person_find_by_national_id
-from agora.records.selectors import person_lookup
+from agora.records.selectors import people_search, person_lookup
 
 
 def _caseworker_org(request: HttpRequest, slug: str) -> Organization:
@@ -53,20 +53,30 @@ def person_search(request: HttpRequest, slug: str) -> HttpResponse:
     organization = _caseworker_org(request, slug)
     form = PersonFindForm(_posted(request))
     not_found = False
+    results = None
     if request.method == "POST" and form.is_valid():
         viewer = viewer_for_staff(request.user, organization)
         purpose = form.cleaned_data["purpose"]
-        candidate = person_find_by_national_id(
-            viewer=viewer, national_id=form.cleaned_data["national_id"]
-        )
-        person = person_lookup(viewer=viewer, person=candidate, purpose=purpose)
-        if person is not None:
-            return redirect(_person_url(organization, person.public_id, purpose.code))
-        not_found = True
+        if form.cleaned_data["name"]:
+            people = people_search(viewer=viewer, purpose=purpose, name=form.cleaned_data["name"])
+            results = [
+                (person, _person_url(organization, person.public_id, purpose.code))
+                for person in people
+            ]
+            not_found = not results
+        else:
+            candidate = person_find_by_national_id(
+                viewer=viewer, national_id=form.cleaned_data["national_id"]
+            )
+            person = person_lookup(viewer=viewer, person=candidate, purpose=purpose)
+            if person is not None:
+                return redirect(_person_url(organization, person.public_id, purpose.code))
+            not_found = True
     return render(
         request,
         "console/people/search.html",
-        {"organization": organization, "form": form, "not_found": not_found},
+        {"organization": organization, "form": form, "not_found": not_found,
+         "results": results},
     )
 
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from agora.access.decisions import Decision, decide
@@ -213,3 +214,43 @@ def person_lookup(
             purpose=purpose, purpose_code=purpose_code, subject=person,
         )])
     return person if readable else None
+
+
+MAX_SEARCH_RESULTS = 20
+
+
+def people_search(
+    *,
+    viewer: Viewer | None,
+    purpose: Purpose | None,
+    name: str,
+    now: datetime | None = None,
+) -> list[Person]:
+    """Return people matching every word of `name` who have a record readable for the purpose.
+
+    Fail closed: someone the viewer may read nothing about is never shown, so a search
+    cannot be used to learn who is known to other organisations. Each person shown gets a
+    permitted `person.lookup` entry (they see who searched for them); a search that shows
+    no one gets one refused entry without a subject.
+    """
+    words = name.split()[:5]
+    if viewer is None or purpose is None or not words:
+        return []
+    now = now or timezone.now()
+    readable = Record.objects.filter(subject=OuterRef("pk")).filter(
+        readable_records_filter(viewer=viewer, purpose=purpose, now=now)
+    )
+    matches = Person.objects.filter(Exists(readable))
+    for word in words:
+        matches = matches.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
+    with transaction.atomic():
+        found = list(matches.order_by("family_name", "given_name", "pk")[:MAX_SEARCH_RESULTS])
+        reason = f"Searched by name for {purpose.code}"
+        drafts = [
+            entries.draft(viewer=viewer, action="person.lookup", permitted=True, purpose=purpose,
+                          subject=person, reason=f"{reason}; a record of this person is readable.")
+            for person in found
+        ] or [entries.draft(viewer=viewer, action="person.lookup", permitted=False,
+                            purpose=purpose, reason=f"{reason}; no one readable matched.")]
+        log_append_many(drafts)
+    return found
