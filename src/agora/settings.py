@@ -122,6 +122,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+# AGORA_PG_JIT: PostgreSQL's JIT compilation (off by default). It pays off for long
+# analytic queries, not for the short, many queries of a web app: on the access
+# filter's category page it added ~550 ms to a 190 ms query (docs/benchmarks.md).
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env.bool(
+    "AGORA_PG_JIT", default=False
+):
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = (options.get("options", "") + " -c jit=off").strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Sessions and the cache live in the database so web processes hold no state.

@@ -88,3 +88,16 @@ def test_session_and_csrf_cookies_are_secure_httponly_and_samesite(client, djang
         assert cookie["secure"] is True
         assert cookie["httponly"] is True
         assert cookie["samesite"] == "Lax"
+
+
+@pytest.mark.django_db
+def test_postgresql_sessions_run_without_jit():
+    """Short web queries must not pay for JIT compilation (see docs/benchmarks.md)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        assert connection.vendor == "sqlite"  # the only other database we run on
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
