@@ -102,11 +102,11 @@ class LogEntry(AppendOnlyModel):
     action = models.CharField(max_length=30, choices=Action.choices)
     # NULL, not "", marks a subject cleared by pseudonymisation (entries with none use "").
     subject = models.CharField(  # noqa: DJ001
-        max_length=100, null=True, blank=True, db_index=True,
+        max_length=100, null=True, blank=True,
         help_text="Public id of the data subject; cleared when the person is erased.",
     )
     subject_pseudonym = models.CharField(
-        max_length=64, blank=True, db_index=True,
+        max_length=64, blank=True,
         help_text="HMAC-SHA256 of the subject id (hex); this, not the id, is hashed.",
     )
     resource_type = models.CharField(max_length=60, blank=True)
@@ -120,6 +120,12 @@ class LogEntry(AppendOnlyModel):
     class Meta:
         ordering = ["seq"]
         verbose_name_plural = "log entries"
+        # Plain indexes: db_index on a CharField would add a second, LIKE-pattern index
+        # on PostgreSQL that no query uses and every append pays for.
+        indexes = [
+            models.Index(fields=["subject"], name="audit_entry_subject"),
+            models.Index(fields=["subject_pseudonym"], name="audit_entry_pseudonym"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.decision} by {self.actor_kind}:{self.actor_id}"
