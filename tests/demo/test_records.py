@@ -153,3 +153,20 @@ def test_sharing_was_logged_and_loading_again_adds_nothing(riverton):
     assert counts == (Agreement.objects.count(), Consent.objects.count(),
                       LogEntry.objects.filter(action__startswith="agreement.").count(),
                       LogEntry.objects.filter(action__startswith="consent.").count())
+
+
+def test_the_demo_sign_ins_give_residents_a_national_id_that_finds_them(riverton):
+    """A newcomer can try the caseworker's search with an identifier the demo printed."""
+    import re
+
+    from agora.demo.generator import town_plan
+    from agora.demo.signins import sign_ins
+    from agora.people.identifiers import national_id_hash
+    from agora.people.models import Person
+
+    residents = [row for row in sign_ins(town_plan()) if row.who.startswith("Resident")]
+    assert residents
+    for row in residents:
+        identifier = re.search(r"national id (RV\d{7})", row.who).group(1)
+        person = Person.objects.get(national_id_hash=national_id_hash(identifier))
+        assert person.user.email == row.email

@@ -4,6 +4,7 @@ import time
 from dataclasses import dataclass
 
 from agora.demo.generator import TownPlan
+from agora.demo.records import national_ids
 from agora.organizations.models import Membership
 
 
@@ -38,11 +39,16 @@ def sign_ins(plan: TownPlan, *, everyone: bool = False) -> list[SignIn]:
             SignIn(account.email, f"{roles}, {org_names[account.organisation]}",
                    account.totp_secret)
         )
+    # Residents show their (fake) national identifier: caseworkers search by it.
+    identifiers = national_ids(plan)
     shown_households = plan.households if everyone else plan.households[::4]
     for household in shown_households:
         for person in household.members:
             if person.account:
-                rows.append(SignIn(person.email, f"Resident: {household.label}"))
+                rows.append(SignIn(
+                    person.email,
+                    f"Resident: {household.label}; national id {identifiers[person.public_id]}",
+                ))
                 if not everyone:
                     break
     return rows
