@@ -1,0 +1,62 @@
+"""The sharing grants in force, as SQL the access filter embeds in its query.
+
+`access.filters` matches a record against the agreements and consents in force for the
+viewer's organisation and the purpose with two *uncorrelated* row-value subqueries:
+`(owner, category) IN (agreement pairs)` and `(subject, category) IN (consent pairs)`.
+Being uncorrelated, each is evaluated once per query — SQLite builds a temporary index of
+the pairs, PostgreSQL a hashed subplan — instead of once per candidate row, and being
+part of the same statement they see the same snapshot as the records: a withdrawal or a
+suspension counts on the very next query.
+"""
+
+from agora.access.models import Agreement, Consent, DataCategory
+
+
+def _tables(connection) -> dict[str, str]:
+    qn = connection.ops.quote_name
+    return {
+        "agreement": qn(Agreement._meta.db_table),
+        "agreement_categories": qn(Agreement.categories.through._meta.db_table),
+        "agreement_purposes": qn(Agreement.purposes.through._meta.db_table),
+        "category": qn(DataCategory._meta.db_table),
+        "consent": qn(Consent._meta.db_table),
+        "consent_categories": qn(Consent.categories.through._meta.db_table),
+    }
+
+
+def consent_pairs_sql(connection, *, subject: bool = False) -> str:
+    """SQL selecting (person_id, category_id) of the consents in force.
+
+    Parameters, in order: recipient id, purpose id, now, now (adapted for the database),
+    then the person's id when `subject` is true (only that person's consents).
+    """
+    t = _tables(connection)
+    sql = (
+        f"SELECT agora_c.person_id, agora_cc.datacategory_id FROM {t['consent']} agora_c "  # noqa: S608 (table names from the models)
+        f"JOIN {t['consent_categories']} agora_cc ON agora_cc.consent_id = agora_c.id "
+        "WHERE agora_c.recipient_id = %s AND agora_c.purpose_id = %s "
+        "AND agora_c.given_at <= %s AND agora_c.expires_at > %s "
+        "AND agora_c.withdrawn_at IS NULL"
+    )
+    if subject:
+        sql += " AND agora_c.person_id = %s"
+    return sql
+
+
+def agreement_pairs_sql(connection, *, special: bool) -> str:
+    """SQL selecting (provider_id, category_id) of the agreements in force.
+
+    Without `special` (the purpose has no Art. 9 condition) special categories are left
+    out. Parameters, in order: recipient id, purpose id, the active status, now, now
+    (adapted for the database).
+    """
+    t = _tables(connection)
+    exclude = "" if special else " AND NOT agora_dc.is_special"
+    return (
+        f"SELECT agora_a.provider_id, agora_ac.datacategory_id FROM {t['agreement']} agora_a "  # noqa: S608 (table names from the models)
+        f"JOIN {t['agreement_categories']} agora_ac ON agora_ac.agreement_id = agora_a.id "
+        f"JOIN {t['agreement_purposes']} agora_ap ON agora_ap.agreement_id = agora_a.id "
+        f"JOIN {t['category']} agora_dc ON agora_dc.id = agora_ac.datacategory_id "
+        "WHERE agora_a.recipient_id = %s AND agora_ap.purpose_id = %s AND agora_a.status = %s "
+        f"AND agora_a.valid_from <= %s AND agora_a.valid_to > %s{exclude}"
+    )
