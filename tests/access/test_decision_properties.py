@@ -296,3 +296,32 @@ def check_viewer(viewer, who, reason, world):
             event(f"permit {decision.basis}")
         else:
             assert decision.reason
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    members_spec=members,
+    agreement_specs=st.lists(agreements, min_size=1, max_size=4),
+    consent_specs=st.lists(consents, min_size=1, max_size=4),
+    record_specs=records,
+    purpose_code=st.sampled_from([None, *PURPOSES]),
+)
+def test_decision_and_one_subject_filter_agree(
+    db, members_spec, agreement_specs, consent_specs, record_specs, purpose_code
+):
+    """With `subject=`, the filter keeps exactly that person's records `decide` permits."""
+    with transaction.atomic():
+        world, staff = build(members_spec, agreement_specs, consent_specs, record_specs)
+        reason = None if purpose_code is None else purpose(purpose_code)
+        for viewer, who in every_viewer(world, staff):
+            for subject in world.people:
+                kept = set(Record.objects.filter(readable_records_filter(
+                    viewer=viewer, purpose=reason, now=NOW, subject=subject)))
+                for record, spec in world.records.items():
+                    decision = decide(viewer=viewer, record=record, purpose=reason, now=NOW)
+                    about = record.subject_id == subject.pk
+                    assert (decision.permitted and about) == (record in kept), (
+                        who, spec, decision.reason)
+        transaction.set_rollback(True)
