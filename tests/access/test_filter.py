@@ -246,3 +246,26 @@ def test_prefix_reuses_one_join(council, foodbank):
         viewer=client(foodbank), purpose=purpose("debt-advice"), prefix="records__"))
     joined = [j for j in people.query.alias_map.values() if j.table_name == "records_record"]
     assert len(joined) == 1
+
+
+def test_a_query_about_one_person_looks_at_their_consents_only(council, foodbank):
+    now = timezone.now()
+    housing = category("housing")
+    debt = purpose("debt-advice")
+    record = RecordFactory(owner=council, category=housing)
+    other = RecordFactory(owner=council, category=housing)
+    ConsentFactory(person=record.subject, recipient=foodbank, categories=[housing],
+                   purpose=debt)
+    ConsentFactory(person=other.subject, recipient=foodbank, categories=[housing],
+                   purpose=debt)
+    viewer = client(foodbank)
+    rule = readable_records_filter(viewer=viewer, purpose=debt, now=now)
+    narrowed = Record.objects.filter(subject=record.subject).filter(rule)
+    assert "agora_c.person_id = " in str(narrowed.query)
+    assert list(narrowed) == [record]
+    assert narrowed.count() == 1
+    assert list(Record.objects.filter(subject=other.subject).filter(rule)) == [other]
+    either = Record.objects.filter(
+        Q(subject=record.subject) | Q(subject=other.subject)).filter(rule)
+    assert "agora_c.person_id = " not in str(either.query)
+    assert set(either) == {record, other}

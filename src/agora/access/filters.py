@@ -14,7 +14,9 @@ How it is built, for speed (docs/benchmarks.md, "Access filter"):
   same statement as the records, so a withdrawal counts on the very next query.
 - The whole condition is one expression compiled straight to SQL (`ReadableCondition`),
   which costs the ORM far less than a tree of lookups and `Exists` querysets.
-- With `subject`, the filter is written for one person's records only.
+- With `subject`, the filter is written for one person's records only; and a query
+  already narrowed to one person (`filter(subject=p)`) has only that person's consents
+  looked at, whether or not `subject` is passed.
 
 Use it with `filter()`; it is not meant for `exclude()` (the SQL is not written for
 SQL's NULL logic under NOT).
@@ -24,6 +26,9 @@ from datetime import datetime
 
 from django.db import NotSupportedError
 from django.db.models import BooleanField, Expression, F, Q, QuerySet
+from django.db.models.expressions import Col
+from django.db.models.lookups import Exact
+from django.db.models.sql.where import AND, WhereNode
 from django.utils import timezone
 
 from agora.access import grants as grants_module
@@ -93,9 +98,38 @@ class ReadableCondition(Expression):
             if column_params:  # a plain column never has any; be safe rather than wrong
                 raise NotSupportedError("The access filter needs plain columns.")
             columns[name] = sql
+        narrowed = None
+        if "subject" in self.names:
+            narrowed = _narrowed_subject(compiler.query.where,
+                                         self.columns[self.names.index("subject")])
         params: list = []
-        sql = _sql(self.condition, columns, connection, params)
+        sql = _sql(self.condition, columns, connection, params, narrowed)
         return sql, params
+
+
+def _narrowed_subject(where, subject) -> int | None:
+    """Return the person the query is already narrowed to (`subject_id = p` ANDed at its
+    top level, on the same column the filter reads), else None.
+
+    Then only that person's consents need be looked at — the same answer, at the cost of
+    a few rows instead of every consent the recipient holds.
+    """
+    if not isinstance(subject, Col) or where.negated or where.connector != AND:
+        return None
+    for child in where.children:
+        if isinstance(child, WhereNode):
+            found = _narrowed_subject(child, subject)
+            if found is not None:
+                return found
+        elif (
+            isinstance(child, Exact)
+            and isinstance(child.lhs, Col)
+            and child.lhs.alias == subject.alias
+            and child.lhs.target.column == subject.target.column
+            and type(child.rhs) is int
+        ):
+            return child.rhs
+    return None
 
 
 def _columns_in(condition: tuple) -> set[str]:
@@ -111,13 +145,16 @@ def _columns_in(condition: tuple) -> set[str]:
     return {condition[1]}
 
 
-def _sql(condition: tuple, columns: dict[str, str], connection, params: list) -> str:
-    """Write the condition as SQL for this connection, appending its parameters."""
+def _sql(condition: tuple, columns: dict[str, str], connection, params: list,
+         narrowed: int | None = None) -> str:
+    """Write the condition as SQL for this connection, appending its parameters.
+
+    `narrowed` is the person the query is known to be about, if any."""
     kind = condition[0]
     vendor = connection.vendor
     if kind in ("or", "and"):
         joiner = " OR " if kind == "or" else " AND "
-        return "(" + joiner.join(_sql(part, columns, connection, params)
+        return "(" + joiner.join(_sql(part, columns, connection, params, narrowed)
                                  for part in condition[1]) + ")"
     if kind == "eq":
         params.append(condition[2])
@@ -139,6 +176,7 @@ def _sql(condition: tuple, columns: dict[str, str], connection, params: list) ->
         return _has_any_sql(vendor, columns["roles"], values)
     if kind == "consent-subquery":
         _, recipient_id, purpose_id, now, subject = condition
+        subject = narrowed if subject is None else subject
         when = connection.ops.adapt_datetimefield_value(now)
         params.extend([recipient_id, purpose_id, when, when])
         if subject is not None:
