@@ -133,7 +133,7 @@ def records_for_person(
                      purpose_code=purpose_code, subject=person)
             return RecordPage(items=[], total=0)
         readable = Record.objects.filter(subject=person).filter(
-            readable_records_filter(viewer=viewer, purpose=purpose, now=now)
+            readable_records_filter(viewer=viewer, purpose=purpose, now=now, subject=person)
         )
         total = readable.count()
         if total == 0:
@@ -198,7 +198,7 @@ def person_lookup(
         readable = False
         if viewer is not None and person is not None and purpose is not None:
             readable = Record.objects.filter(subject=person).filter(
-                readable_records_filter(viewer=viewer, purpose=purpose, now=now)
+                readable_records_filter(viewer=viewer, purpose=purpose, now=now, subject=person)
             ).exists()
         if readable:
             reason = f"At least one record of this person is readable for {purpose.code}."
