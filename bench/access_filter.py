@@ -24,7 +24,6 @@ with `SET jit = off` for the session.
 """
 
 import json
-import os
 import random
 import statistics
 import subprocess
@@ -32,14 +31,11 @@ import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parents[1]
-BENCH_DIR = PROJECT / "var" / "bench"
-SQLITE_FILE = BENCH_DIR / "access.sqlite3"
-POSTGRES_SERVER = os.environ.get("AGORA_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-POSTGRES_DB = "agora_bench_access"
-SCALE = float(os.environ.get("AGORA_BENCH_SCALE", "1"))
+from bench.throwaway import BENCH_DIR, PROJECT, SCALE, Throwaway
+
+DATABASES = Throwaway(sqlite_name="access.sqlite3", postgres_db="agora_bench_access")
+SQLITE_FILE = DATABASES.sqlite_file
 
 SIZES = {
     "organizations": 50,
@@ -63,24 +59,8 @@ CATEGORY_WEIGHTS = {
 AGREEMENT_STATUS = [("active", 65), ("draft", 10), ("suspended", 10), ("ended", 15)]
 
 
-def database_url(which: str) -> str:
-    return f"sqlite:///{SQLITE_FILE}" if which == "sqlite" else f"{POSTGRES_SERVER}/{POSTGRES_DB}"
-
-
 def setup(which: str) -> None:
-    """Configure Django for the throwaway database `which` in this process."""
-    os.environ.update({
-        "DATABASE_URL": database_url(which),
-        "AGORA_SECRET_KEY": "bench-only-" + "b" * 50,
-        "AGORA_PLATFORM_KEY_FILE": str(BENCH_DIR / "platform-key.pem"),
-        "AGORA_VAR_DIR": str(BENCH_DIR),
-        "SECURE_SSL_REDIRECT": "0",
-        "DJANGO_SETTINGS_MODULE": "agora.settings",
-    })
-    sys.path[:0] = [str(PROJECT / "src"), str(PROJECT)]
-    import django
-
-    django.setup()
+    DATABASES.setup(which)
 
 
 # --- the world ------------------------------------------------------------------------
@@ -444,22 +424,7 @@ def run(which: str) -> dict:
 
 
 def _postgres(action: str) -> bool:
-    import psycopg
-
-    try:
-        with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {POSTGRES_DB} WITH (FORCE)")
-            if action == "create":
-                connection.execute(f"CREATE DATABASE {POSTGRES_DB}")
-    except psycopg.OperationalError as error:
-        print(f"PostgreSQL is unreachable ({error}); skipping it.", file=sys.stderr)
-        return False
-    return True
-
-
-def _remove_sqlite() -> None:
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
+    return DATABASES.postgres(action)
 
 
 def main(databases: tuple[str, ...] = ("sqlite", "postgres")) -> list[dict]:
@@ -469,7 +434,7 @@ def main(databases: tuple[str, ...] = ("sqlite", "postgres")) -> list[dict]:
     figures = []
     for which in databases:
         if which == "sqlite":
-            _remove_sqlite()
+            DATABASES.remove_sqlite()
         elif not _postgres("create"):
             continue
         try:
@@ -482,7 +447,7 @@ def main(databases: tuple[str, ...] = ("sqlite", "postgres")) -> list[dict]:
             if which == "postgres":
                 _postgres("drop")
             else:
-                _remove_sqlite()
+                DATABASES.remove_sqlite()
     for result in figures:
         print(report(result))
     return figures

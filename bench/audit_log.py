@@ -14,20 +14,16 @@ AGORA_BENCH_SCALE (default 1) scales every size, e.g. 0.01 for a quick run.
 
 import json
 import multiprocessing
-import os
 import random
 import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parents[1]
-BENCH_DIR = PROJECT / "var" / "bench"
-SQLITE_FILE = BENCH_DIR / "audit.sqlite3"
-POSTGRES_SERVER = os.environ.get("AGORA_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-POSTGRES_DB = "agora_bench"
-SCALE = float(os.environ.get("AGORA_BENCH_SCALE", "1"))
+from bench.throwaway import BENCH_DIR, PROJECT, SCALE, Throwaway
+
+DATABASES = Throwaway(sqlite_name="audit.sqlite3", postgres_db="agora_bench")
+SQLITE_FILE = DATABASES.sqlite_file
 
 WRITERS, BATCH = 4, 100
 SIZES = {
@@ -39,24 +35,8 @@ SIZES = {
 PROOFS = 1_000
 
 
-def database_url(which: str) -> str:
-    return f"sqlite:///{SQLITE_FILE}" if which == "sqlite" else f"{POSTGRES_SERVER}/{POSTGRES_DB}"
-
-
 def setup(which: str) -> None:
-    """Configure Django for the throwaway database `which` in this process."""
-    os.environ.update({
-        "DATABASE_URL": database_url(which),
-        "AGORA_SECRET_KEY": "bench-only-" + "b" * 50,
-        "AGORA_PLATFORM_KEY_FILE": str(BENCH_DIR / "platform-key.pem"),
-        "AGORA_VAR_DIR": str(BENCH_DIR),
-        "SECURE_SSL_REDIRECT": "0",
-        "DJANGO_SETTINGS_MODULE": "agora.settings",
-    })
-    sys.path[:0] = [str(PROJECT / "src"), str(PROJECT)]
-    import django
-
-    django.setup()
+    DATABASES.setup(which)
 
 
 def draft(number: int):
@@ -244,17 +224,7 @@ def run(which: str) -> dict:
 
 
 def _postgres(action: str) -> bool:
-    import psycopg
-
-    try:
-        with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {POSTGRES_DB} WITH (FORCE)")
-            if action == "create":
-                connection.execute(f"CREATE DATABASE {POSTGRES_DB}")
-    except psycopg.OperationalError as error:
-        print(f"PostgreSQL is unreachable ({error}); skipping it.", file=sys.stderr)
-        return False
-    return True
+    return DATABASES.postgres(action)
 
 
 def main() -> list[dict]:
@@ -264,8 +234,7 @@ def main() -> list[dict]:
     figures = []
     for which in ("sqlite", "postgres"):
         if which == "sqlite":
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
+            DATABASES.remove_sqlite()
         elif not _postgres("create"):
             continue
         try:

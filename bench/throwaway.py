@@ -1,0 +1,55 @@
+"""The throwaway databases the benchmarks run on: a SQLite file under var/bench/ and a
+database on the local PostgreSQL, created and dropped by the benchmark itself."""
+
+import os
+import sys
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+BENCH_DIR = PROJECT / "var" / "bench"
+POSTGRES_SERVER = os.environ.get("AGORA_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+SCALE = float(os.environ.get("AGORA_BENCH_SCALE", "1"))
+
+
+class Throwaway:
+    def __init__(self, *, sqlite_name: str, postgres_db: str):
+        self.sqlite_file = BENCH_DIR / sqlite_name
+        self.postgres_db = postgres_db
+
+    def url(self, which: str) -> str:
+        if which == "sqlite":
+            return f"sqlite:///{self.sqlite_file}"
+        return f"{POSTGRES_SERVER}/{self.postgres_db}"
+
+    def setup(self, which: str) -> None:
+        """Configure Django for the throwaway database `which` in this process."""
+        os.environ.update({
+            "DATABASE_URL": self.url(which),
+            "AGORA_SECRET_KEY": "bench-only-" + "b" * 50,
+            "AGORA_PLATFORM_KEY_FILE": str(BENCH_DIR / "platform-key.pem"),
+            "AGORA_VAR_DIR": str(BENCH_DIR),
+            "SECURE_SSL_REDIRECT": "0",
+            "DJANGO_SETTINGS_MODULE": "agora.settings",
+        })
+        sys.path[:0] = [str(PROJECT / "src"), str(PROJECT)]
+        import django
+
+        django.setup()
+
+    def postgres(self, action: str) -> bool:
+        """Drop the PostgreSQL database, and create it afresh when `action` is "create"."""
+        import psycopg
+
+        try:
+            with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as connection:
+                connection.execute(f"DROP DATABASE IF EXISTS {self.postgres_db} WITH (FORCE)")
+                if action == "create":
+                    connection.execute(f"CREATE DATABASE {self.postgres_db}")
+        except psycopg.OperationalError as error:
+            print(f"PostgreSQL is unreachable ({error}); skipping it.", file=sys.stderr)
+            return False
+        return True
+
+    def remove_sqlite(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.sqlite_file}{suffix}").unlink(missing_ok=True)
