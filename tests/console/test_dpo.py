@@ -9,8 +9,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from agora.access.models import DataCategory, Purpose
-from agora.access.vocabulary import load_vocabulary
 from agora.audit.models import LogEntry
 from agora.audit.reports import CSV_COLUMNS
 from agora.audit.services import AuditActor, log_append
@@ -24,25 +22,10 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vocabulary")]
 
 DPO = Membership.Role.DPO
 PERMIT, DENY = "permit", "deny"
-
-
-@pytest.fixture(autouse=True)
-def vocabulary(db):
-    load_vocabulary(DataCategory, Purpose)
-
-
-@pytest.fixture
-def council():
-    return OrganizationFactory(name="Riverton Council", slug="council")
-
-
-@pytest.fixture
-def foodbank():
-    return OrganizationFactory(name="Riverton Food Bank", slug="foodbank", kind="ngo")
 
 
 @pytest.fixture

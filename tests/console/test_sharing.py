@@ -7,30 +7,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agora.access.models import Agreement, DataCategory, Purpose
-from agora.access.vocabulary import load_vocabulary
 from agora.audit.models import LogEntry
 from agora.organizations.models import Membership
 from tests.console.test_views import error_summary, sign_in, success_banner
 from tests.factories import AgreementFactory, MembershipFactory, OrganizationFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vocabulary")]
 
 ADMIN, DPO, CASEWORKER = Membership.Role.ADMIN, Membership.Role.DPO, Membership.Role.CASEWORKER
-
-
-@pytest.fixture(autouse=True)
-def vocabulary(db):
-    load_vocabulary(DataCategory, Purpose)
-
-
-@pytest.fixture
-def council():
-    return OrganizationFactory(name="Riverton Council", slug="council")
-
-
-@pytest.fixture
-def foodbank():
-    return OrganizationFactory(name="Riverton Food Bank", slug="foodbank", kind="ngo")
 
 
 def member(organization, role=ADMIN):

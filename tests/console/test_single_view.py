@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agora.access.models import DataCategory, Purpose
-from agora.access.vocabulary import load_vocabulary
 from agora.audit.models import LogEntry
 from agora.organizations.models import Membership
 from agora.people.identifiers import national_id_hash
@@ -20,24 +19,9 @@ from tests.factories import (
     RecordFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vocabulary")]
 
 NATIONAL_ID = "AB 12 34 56 C"
-
-
-@pytest.fixture(autouse=True)
-def vocabulary(db):
-    load_vocabulary(DataCategory, Purpose)
-
-
-@pytest.fixture
-def council():
-    return OrganizationFactory(name="Riverton Council", slug="council")
-
-
-@pytest.fixture
-def foodbank():
-    return OrganizationFactory(name="Riverton Food Bank", slug="foodbank", kind="ngo")
 
 
 @pytest.fixture
