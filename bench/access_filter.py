@@ -26,13 +26,12 @@ with `SET jit = off` for the session.
 import json
 import random
 import statistics
-import subprocess
 import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from bench.throwaway import BENCH_DIR, PROJECT, SCALE, Throwaway
+from bench.throwaway import BENCH_DIR, SCALE, Throwaway
 
 DATABASES = Throwaway(sqlite_name="access.sqlite3", postgres_db="agora_bench_access")
 SQLITE_FILE = DATABASES.sqlite_file
@@ -429,25 +428,8 @@ def _postgres(action: str) -> bool:
 
 def main(databases: tuple[str, ...] = ("sqlite", "postgres")) -> list[dict]:
     """Run the benchmark on SQLite and (if reachable) PostgreSQL, each in a fresh process."""
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
     print(f"Access filter benchmarks (AGORA_BENCH_SCALE={SCALE}): {SIZES}")
-    figures = []
-    for which in databases:
-        if which == "sqlite":
-            DATABASES.remove_sqlite()
-        elif not _postgres("create"):
-            continue
-        try:
-            done = subprocess.run(  # noqa: S603 (our own module, fixed arguments)
-                [sys.executable, "-m", "bench.access_filter", which], cwd=PROJECT,
-                stdout=subprocess.PIPE, text=True, check=True,
-            )
-            figures.append(json.loads(done.stdout.strip().splitlines()[-1]))
-        finally:
-            if which == "postgres":
-                _postgres("drop")
-            else:
-                DATABASES.remove_sqlite()
+    figures = DATABASES.run_each("bench.access_filter", databases)
     for result in figures:
         print(report(result))
     return figures

@@ -16,11 +16,10 @@ import json
 import multiprocessing
 import random
 import statistics
-import subprocess
 import sys
 import time
 
-from bench.throwaway import BENCH_DIR, PROJECT, SCALE, Throwaway
+from bench.throwaway import SCALE, Throwaway
 
 DATABASES = Throwaway(sqlite_name="audit.sqlite3", postgres_db="agora_bench")
 SQLITE_FILE = DATABASES.sqlite_file
@@ -229,25 +228,8 @@ def _postgres(action: str) -> bool:
 
 def main() -> list[dict]:
     """Run the benchmarks on SQLite and (if reachable) PostgreSQL, each in a fresh process."""
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
     print(f"Transparency log benchmarks (AGORA_BENCH_SCALE={SCALE}): {SIZES}")
-    figures = []
-    for which in ("sqlite", "postgres"):
-        if which == "sqlite":
-            DATABASES.remove_sqlite()
-        elif not _postgres("create"):
-            continue
-        try:
-            done = subprocess.run(  # noqa: S603 (our own module, fixed arguments)
-                [sys.executable, "-m", "bench.audit_log", which], cwd=PROJECT,
-                stdout=subprocess.PIPE, text=True, check=True,
-            )
-            figures.append(json.loads(done.stdout.strip().splitlines()[-1]))
-        finally:
-            if which == "postgres":
-                _postgres("drop")
-            else:
-                SQLITE_FILE.unlink(missing_ok=True)
+    figures = DATABASES.run_each("bench.audit_log")
     for result in figures:
         print(report(result))
     return figures
