@@ -101,3 +101,20 @@ def test_postgresql_sessions_run_without_jit():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+@pytest.mark.django_db
+def test_postgresql_prepares_repeated_statements():
+    """The access filter's plans are reused, not rebuilt per call (docs/benchmarks.md)."""
+    from django.db import connection
+
+    from agora.people.models import Person
+
+    if connection.vendor != "postgresql":
+        assert connection.vendor == "sqlite"
+        return
+    for _ in range(3):
+        list(Person.objects.filter(given_name="Prepared"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        assert cursor.fetchone()[0] >= 1
