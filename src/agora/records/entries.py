@@ -7,6 +7,7 @@ every path logs the same facts: who (actor, organisation, on behalf of whom), wh
 
 from agora.access.decisions import Decision
 from agora.access.models import Purpose
+from agora.access.services.common import audit_actor
 from agora.access.viewers import Viewer
 from agora.audit.services import AuditActor, EntryDraft
 from agora.core.actors import SystemActor
@@ -19,7 +20,7 @@ PERMIT, DENY = "permit", "deny"
 def actor_for(viewer: Viewer | SystemActor | None) -> AuditActor:
     """Return how the log names this viewer: a client, a staff member, a person or system."""
     if isinstance(viewer, SystemActor):
-        return AuditActor(kind="system", id="cli", label=str(viewer))
+        return audit_actor(viewer, "system")
     if viewer is None:
         return AuditActor(kind="person", id="anonymous", label="no one identified")
     if viewer.client is not None:
