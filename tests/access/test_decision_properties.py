@@ -311,17 +311,23 @@ def check_viewer(viewer, who, reason, world):
 def test_decision_and_one_subject_filter_agree(
     db, members_spec, agreement_specs, consent_specs, record_specs, purpose_code
 ):
-    """With `subject=`, the filter keeps exactly that person's records `decide` permits."""
+    """With `subject=`, and in a query already narrowed to one person (which the filter
+    then writes for that person alone), the filter keeps exactly that person's records
+    `decide` permits."""
     with transaction.atomic():
         world, staff = build(members_spec, agreement_specs, consent_specs, record_specs)
         reason = None if purpose_code is None else purpose(purpose_code)
         for viewer, who in every_viewer(world, staff):
+            rule = readable_records_filter(viewer=viewer, purpose=reason, now=NOW)
             for subject in world.people:
                 kept = set(Record.objects.filter(readable_records_filter(
                     viewer=viewer, purpose=reason, now=NOW, subject=subject)))
+                narrowed = set(Record.objects.filter(subject=subject).filter(rule))
                 for record, spec in world.records.items():
                     decision = decide(viewer=viewer, record=record, purpose=reason, now=NOW)
                     about = record.subject_id == subject.pk
                     assert (decision.permitted and about) == (record in kept), (
                         who, spec, decision.reason)
+                    assert (decision.permitted and about) == (record in narrowed), (
+                        who, spec, decision.reason, "narrowed")
         transaction.set_rollback(True)

@@ -12,8 +12,11 @@ How it is built, for speed (docs/benchmarks.md, "Access filter"):
 - Agreements and consents are matched with two uncorrelated row-value subqueries
   (`access.grants`): evaluated once per query, not once per candidate row, and in the
   same statement as the records, so a withdrawal counts on the very next query.
-- The whole condition is one expression compiled straight to SQL (`ReadableCondition`),
-  which costs the ORM far less than a tree of lookups and `Exists` querysets.
+- The condition depends on the viewer only through its *shape* (staff or client, which
+  roles, a purpose or not, …); the ids and the time are parameters. So its SQL is
+  written once per shape and database and then reused (`_compiled`), and the filter is
+  one expression compiled straight to SQL (`ReadableCondition`), whose columns are
+  resolved without the ORM's lookup machinery when it filters records directly.
 - With `subject`, the filter is written for one person's records only; and a query
   already narrowed to one person (`filter(subject=p)`) has only that person's consents
   looked at, whether or not `subject` is passed.
@@ -23,11 +26,14 @@ SQL's NULL logic under NOT).
 """
 
 from datetime import datetime
+from functools import lru_cache
+from typing import NamedTuple
 
+from django.core.exceptions import EmptyResultSet
 from django.db import NotSupportedError
 from django.db.models import BooleanField, Expression, F, Q, QuerySet
 from django.db.models.expressions import Col
-from django.db.models.lookups import Exact
+from django.db.models.lookups import Exact, Lookup
 from django.db.models.sql.where import AND, WhereNode
 from django.utils import timezone
 
@@ -38,13 +44,28 @@ from agora.access.viewers import Viewer
 
 NOTHING = Q(pk__in=[])
 
-# A condition is a small tree of tuples, compiled to SQL by `_sql`:
+
+class Slot(NamedTuple):
+    """A value the condition takes from the call (an id, the time), not from its shape."""
+
+    name: str
+
+
+ORGANIZATION, PERSON, SUBJECT, PURPOSE, NOW = (
+    Slot("organization"), Slot("person"), Slot("subject"), Slot("purpose"), Slot("now"))
+
+# A condition is a small tree of tuples, written as SQL by `_sql`:
 #   ("or", [conditions]) / ("and", [conditions])
 #   ("eq", column, value) / ("in", column, [values]) / ("null", column) / ("notnull", column)
-#   ("roles", [role names])         restricted_roles holds any of them (exact match)
-#   ("consent-subquery", recipient_id, purpose_id, now, subject id or None)
-#   ("agreement-subquery", recipient_id, purpose_id, Art. 9 condition (bool), now)
-# where column is one of "owner", "subject", "category", "classification".
+#   ("roles", [role names])            restricted_roles holds any of them (exact match)
+#   ("consent-subquery", one_subject)  the consents in force for the organisation and
+#                                      purpose (of SUBJECT only, when one_subject)
+#   ("agreement-subquery", special, correlated)
+#                                      the agreements in force for the organisation and
+#                                      purpose (special categories too, when special),
+#                                      looked up row by row when correlated
+# where column is one of "owner", "subject", "category", "classification", and a value
+# is a constant or a Slot.
 COLUMNS = {
     "owner": "owner_id",
     "subject": "subject_id",
@@ -52,6 +73,55 @@ COLUMNS = {
     "classification": "classification",
     "roles": "restricted_roles",
 }
+
+
+class Shape(NamedTuple):
+    """What the condition depends on, apart from the ids and the time (see `_readable`)."""
+
+    is_staff_member: bool
+    is_client: bool
+    roles: tuple[str, ...]
+    personal_roles: tuple[str, ...]
+    has_person: bool
+    has_purpose: bool
+    special_purpose: bool
+    subject: str  # "" (any records), "own" (the viewer's own) or "other" (someone else's)
+
+
+def _shape(viewer: Viewer, purpose: Purpose | None, subject: int | None) -> Shape:
+    staff = viewer.is_staff_member
+    roles = tuple(sorted(viewer.roles)) if staff else ()
+    person_id = viewer.person_id
+    return Shape(
+        staff,
+        viewer.is_client,
+        roles,
+        tuple(role for role in roles if role in PERSONAL_DATA_ROLES) if staff else (),
+        person_id is not None,
+        purpose is not None,
+        purpose is not None and bool(purpose.special_condition),
+        "" if subject is None else "own" if person_id == subject else "other",
+    )
+
+
+class Compiled(NamedTuple):
+    """A shape's condition as SQL: `template` names the columns as {owner}, {subject}…;
+    `params` holds constants and Slots, in order; `columns` the columns it reads."""
+
+    template: str
+    params: tuple
+    columns: tuple[str, ...]
+
+
+@lru_cache(maxsize=256)
+def _compiled(shape: Shape, vendor: str) -> Compiled | None:
+    """Write the condition of this shape as SQL for `vendor` (None: nothing readable)."""
+    condition = _readable(shape)
+    if condition is None:
+        return None
+    params: list = []
+    template = _sql(condition, vendor, params)
+    return Compiled(template, tuple(params), tuple(sorted(_columns_in(condition))))
 
 
 def _has_any_sql(vendor: str, lhs: str, values: list[str]) -> str:
@@ -67,21 +137,116 @@ def _has_any_sql(vendor: str, lhs: str, values: list[str]) -> str:
     return f"EXISTS (SELECT 1 FROM json_each({lhs}) WHERE json_each.value IN ({marks}))"  # noqa: S608
 
 
-class ReadableCondition(Expression):
-    """The filter's condition on a record's columns, compiled straight to SQL.
+def _sql(condition: tuple, vendor: str, params: list) -> str:
+    """Write the condition as an SQL template for `vendor`, appending its parameters."""
+    kind = condition[0]
+    if kind in ("or", "and"):
+        joiner = " OR " if kind == "or" else " AND "
+        return "(" + joiner.join(_sql(part, vendor, params) for part in condition[1]) + ")"
+    if kind == "eq":
+        params.append(condition[2])
+        return f"{{{condition[1]}}} = %s"
+    if kind == "in":
+        values = condition[2]
+        params.extend(values)
+        return f"{{{condition[1]}}} IN ({', '.join(['%s'] * len(values))})"
+    if kind == "null":
+        return f"{{{condition[1]}}} IS NULL"
+    if kind == "notnull":
+        return f"{{{condition[1]}}} IS NOT NULL"
+    if kind == "roles":
+        values = list(condition[1])
+        if vendor == "postgresql":
+            params.append(values)
+        else:
+            params.extend(values)
+        return _has_any_sql(vendor, "{roles}", values)
+    if kind == "consent-subquery":
+        one_subject = condition[1]
+        params.extend([ORGANIZATION, PURPOSE, NOW, NOW])
+        if one_subject:
+            params.append(SUBJECT)
+        pairs = grants_module.consent_pairs_sql(subject=one_subject)
+        return f"(({{subject}}, {{category}}) IN ({pairs}))"
+    if kind == "agreement-subquery":
+        _, special, correlated = condition
+        params.extend([ORGANIZATION, PURPOSE, Agreement.Status.ACTIVE.value, NOW, NOW])
+        if correlated:
+            match = grants_module.agreement_exists_sql(special=special, provider="{owner}",
+                                                       category="{category}")
+            return f"EXISTS ({match})"
+        pairs = grants_module.agreement_pairs_sql(special=special)
+        return f"(({{owner}}, {{category}}) IN ({pairs}))"
+    raise ValueError(f"Unknown condition {kind!r}.")
 
-    `condition` is a tree as described above; the columns are resolved through `prefix`
-    like any field reference (so joins are made and reused as for lookups).
+
+def _columns_in(condition: tuple) -> set[str]:
+    kind = condition[0]
+    if kind in ("or", "and"):
+        return set().union(*(_columns_in(part) for part in condition[1]))
+    if kind == "roles":
+        return {"roles"}
+    if kind == "consent-subquery":
+        return {"subject", "category"}
+    if kind == "agreement-subquery":
+        return {"owner", "category"}
+    return {condition[1]}
+
+
+class ReadableCondition(Expression):
+    """The filter as it stands in a `Q`: which shape, which values, through which prefix.
+
+    Resolving it gives a `ReadableLookup`, which `filter()` takes as it is (an expression
+    that is not a lookup would be wrapped in `= true` and resolved again when compiled).
+    The columns are resolved through `prefix` like any field reference (joins are made
+    and reused as for lookups); with no prefix they are the queryset's own columns, taken
+    without the ORM's lookup machinery (most of the filter's cost in Python was there).
     """
 
     conditional = True
     output_field = BooleanField()
 
-    def __init__(self, condition: tuple, prefix: str = ""):
+    def __init__(self, shape: Shape, values: dict, prefix: str = ""):
         super().__init__()
-        self.condition = condition
-        self.names = sorted(_columns_in(condition))
-        self.columns = [F(f"{prefix}{COLUMNS[name]}") for name in self.names]
+        self.shape, self.values, self.prefix = shape, values, prefix
+        # The columns the SQL reads: the same for every vendor of a shape.
+        self.names = _compiled(shape, "sqlite").columns
+        # Through a prefix, field references the ORM resolves (and joins); without one,
+        # the queryset's own columns, taken directly when resolved.
+        self.columns = [F(f"{prefix}{COLUMNS[name]}") for name in self.names] if prefix else []
+
+    def get_source_expressions(self):
+        return self.columns
+
+    def set_source_expressions(self, exprs):
+        self.columns = list(exprs)
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False,
+                           for_save=False):
+        if self.prefix:
+            columns = [column.resolve_expression(query, allow_joins, reuse, summarize,
+                                                 for_save) for column in self.columns]
+        else:
+            columns = _own_columns(query.model, query.get_initial_alias(), self.names)
+        return ReadableLookup(RecordColumns(self.names, columns), self.shape, self.values)
+
+
+@lru_cache(maxsize=64)
+def _own_columns(model, alias: str, names: tuple[str, ...]) -> tuple:
+    """The model's columns of these names under `alias`, made once: like Django's own
+    `Field.cached_col`, a column reference is never changed in place, only copied."""
+    fields = model._meta
+    return tuple(fields.get_field(COLUMNS[name]).get_col(alias) for name in names)
+
+
+class RecordColumns(Expression):
+    """The resolved record columns a condition reads, by name."""
+
+    output_field = BooleanField()  # never selected; Expression asks for one
+
+    def __init__(self, names: tuple[str, ...], columns: list):
+        super().__init__()
+        self.names, self.columns = names, list(columns)
 
     def get_source_expressions(self):
         return self.columns
@@ -90,21 +255,58 @@ class ReadableCondition(Expression):
         self.columns = list(exprs)
 
     def as_sql(self, compiler, connection, **extra):
+        raise NotSupportedError("Record columns are compiled by the access filter only.")
+
+
+class ReadableLookup(Lookup):
+    """The resolved filter: its SQL is the shape's template with the columns put in."""
+
+    lookup_name = "agora_readable"
+    prepare_rhs = False
+
+    def __init__(self, columns: RecordColumns, shape: Shape, values: dict):
+        self.shape, self.values = shape, values
+        super().__init__(columns, True)
+
+    @property
+    def identity(self):
+        return (self.__class__, self.lhs, self.shape, tuple(sorted(self.values.items())))
+
+    def as_sql(self, compiler, connection):
         if connection.vendor not in ("sqlite", "postgresql"):
             raise NotSupportedError("The access filter supports SQLite and PostgreSQL only.")
-        columns = {}
-        for name, column in zip(self.names, self.columns, strict=True):
-            sql, column_params = compiler.compile(column)
-            if column_params:  # a plain column never has any; be safe rather than wrong
-                raise NotSupportedError("The access filter needs plain columns.")
-            columns[name] = sql
-        narrowed = None
-        if "subject" in self.names:
-            narrowed = _narrowed_subject(compiler.query.where,
-                                         self.columns[self.names.index("subject")])
-        params: list = []
-        sql = _sql(self.condition, columns, connection, params, narrowed)
-        return sql, params
+        names, columns = self.lhs.names, self.lhs.columns
+        shape, values = self.shape, self.values
+        subject = values[SUBJECT.name]
+        if shape.subject == "" and "subject" in names:
+            narrowed = _narrowed_subject(compiler.query.where, columns[names.index("subject")])
+            if narrowed is not None:
+                # Only this person's records can match: write the filter for them alone
+                # (fewer branches, their consents only, agreements looked up row by row).
+                shape = shape._replace(
+                    subject="own" if narrowed == values[PERSON.name] else "other")
+                subject = narrowed
+        compiled = _compiled(shape, connection.vendor)
+        if compiled is None:
+            raise EmptyResultSet
+        compiled_columns = []
+        for name, column in zip(names, columns, strict=True):
+            if name in compiled.columns:
+                sql, column_params = compiler.compile(column)
+                if column_params:  # a plain column never has any; be safe, not wrong
+                    raise NotSupportedError("The access filter needs plain columns.")
+                compiled_columns.append((name, sql))
+        now = connection.ops.adapt_datetimefield_value(values[NOW.name])
+        slots = {**values, SUBJECT.name: subject, NOW.name: now}
+        params = [slots[param.name] if type(param) is Slot else param
+                  for param in compiled.params]
+        return _render(compiled.template, tuple(compiled_columns)), params
+
+
+@lru_cache(maxsize=1024)
+def _render(template: str, columns: tuple) -> str:
+    """Put the compiled column references into a shape's SQL template."""
+    return template.format_map(dict(columns))
 
 
 def _narrowed_subject(where, subject) -> int | None:
@@ -130,66 +332,6 @@ def _narrowed_subject(where, subject) -> int | None:
         ):
             return child.rhs
     return None
-
-
-def _columns_in(condition: tuple) -> set[str]:
-    kind = condition[0]
-    if kind in ("or", "and"):
-        return set().union(*(_columns_in(part) for part in condition[1]))
-    if kind == "roles":
-        return {"roles"}
-    if kind == "consent-subquery":
-        return {"subject", "category"}
-    if kind == "agreement-subquery":
-        return {"owner", "category"}
-    return {condition[1]}
-
-
-def _sql(condition: tuple, columns: dict[str, str], connection, params: list,
-         narrowed: int | None = None) -> str:
-    """Write the condition as SQL for this connection, appending its parameters.
-
-    `narrowed` is the person the query is known to be about, if any."""
-    kind = condition[0]
-    vendor = connection.vendor
-    if kind in ("or", "and"):
-        joiner = " OR " if kind == "or" else " AND "
-        return "(" + joiner.join(_sql(part, columns, connection, params, narrowed)
-                                 for part in condition[1]) + ")"
-    if kind == "eq":
-        params.append(condition[2])
-        return f"{columns[condition[1]]} = %s"
-    if kind == "in":
-        values = condition[2]
-        params.extend(values)
-        return f"{columns[condition[1]]} IN ({', '.join(['%s'] * len(values))})"
-    if kind == "null":
-        return f"{columns[condition[1]]} IS NULL"
-    if kind == "notnull":
-        return f"{columns[condition[1]]} IS NOT NULL"
-    if kind == "roles":
-        values = condition[1]
-        if vendor == "postgresql":
-            params.append(values)
-        else:
-            params.extend(values)
-        return _has_any_sql(vendor, columns["roles"], values)
-    if kind == "consent-subquery":
-        _, recipient_id, purpose_id, now, subject = condition
-        subject = narrowed if subject is None else subject
-        when = connection.ops.adapt_datetimefield_value(now)
-        params.extend([recipient_id, purpose_id, when, when])
-        if subject is not None:
-            params.append(subject)
-        pairs = grants_module.consent_pairs_sql(connection, subject=subject is not None)
-        return f"(({columns['subject']}, {columns['category']}) IN ({pairs}))"
-    if kind == "agreement-subquery":
-        _, recipient_id, purpose_id, special, now = condition
-        when = connection.ops.adapt_datetimefield_value(now)
-        params.extend([recipient_id, purpose_id, Agreement.Status.ACTIVE.value, when, when])
-        pairs = grants_module.agreement_pairs_sql(connection, special=special)
-        return f"(({columns['owner']}, {columns['category']}) IN ({pairs}))"
-    raise ValueError(f"Unknown condition {kind!r}.")
 
 
 def _or(*parts):
@@ -225,90 +367,80 @@ def readable_records_filter(
     """
     if viewer is None:
         return NOTHING
-    condition = _readable(viewer, purpose, now or timezone.now(), _pk(subject))
-    if condition is None:
+    subject = getattr(subject, "pk", subject)
+    shape = _shape(viewer, purpose, subject)
+    if _compiled(shape, "sqlite") is None:
         return NOTHING
-    return Q(ReadableCondition(condition, prefix))
+    values = {
+        ORGANIZATION.name: viewer.organization_id,
+        PERSON.name: viewer.person_id,
+        SUBJECT.name: subject,
+        PURPOSE.name: purpose.pk if purpose is not None else None,
+        NOW.name: now or timezone.now(),
+    }
+    return Q(ReadableCondition(shape, values, prefix))
 
 
-def _pk(subject) -> int | None:
-    return getattr(subject, "pk", subject)
-
-
-def _readable(viewer: Viewer, purpose: Purpose | None, now: datetime, subject: int | None):
-    """Return the condition tree for this viewer (None: nothing is readable)."""
-    if subject is not None:
-        if viewer.person_id == subject:  # own data: everything about them
-            return ("eq", "subject", subject)
-        personal = _others_personal(viewer, purpose, now, subject)
-        return _and(("eq", "subject", subject), personal)
+def _readable(shape: Shape):
+    """Return the condition tree for viewers of this shape (None: nothing is readable)."""
+    if shape.subject == "own":  # own data: everything about them
+        return ("eq", "subject", SUBJECT)
+    if shape.subject == "other":
+        personal = _or(_owned_personal(shape), _shared(shape, one_subject=True))
+        return _and(("eq", "subject", SUBJECT), personal)
     about_no_one = ("null", "subject")
     return _or(
-        _owned(viewer, purpose),
+        _owned(shape),
         _and(about_no_one, OPEN),
-        None if viewer.person_id is None else ("eq", "subject", viewer.person_id),
-        _and(("notnull", "subject"), _shared(viewer, purpose, now, None)),
+        ("eq", "subject", PERSON) if shape.has_person else None,
+        _and(("notnull", "subject"), _shared(shape, one_subject=False)),
     )
 
 
-def _staff_roles(viewer: Viewer) -> tuple[list[str], list[str]]:
-    """Return (all roles, personal-data roles) of a staff viewer, sorted; empty otherwise."""
-    if not viewer.is_staff_member:
-        return [], []
-    return sorted(viewer.roles), sorted(viewer.roles & PERSONAL_DATA_ROLES)
-
-
-def _owned(viewer: Viewer, purpose: Purpose | None):
+def _owned(shape: Shape):
     """Records of the viewer's own organisation it may read, beyond open data about no one."""
-    if not (viewer.is_staff_member or viewer.is_client):
+    if not (shape.is_staff_member or shape.is_client):
         return None
-    owner = ("eq", "owner", viewer.organization_id)
-    roles, personal_roles = _staff_roles(viewer)
-    if viewer.is_client:
+    owner = ("eq", "owner", ORGANIZATION)
+    if shape.is_client:
         # Internal records about no one; with a purpose, unrestricted personal ones too.
-        if purpose is None:
+        if not shape.has_purpose:
             return _and(owner, ("null", "subject"),
                         ("eq", "classification", Classification.INTERNAL.value))
         return _and(owner, UNRESTRICTED)
+    roles, personal_roles = shape.roles, shape.personal_roles
     non_personal = ("or", [UNRESTRICTED, ("roles", roles)])
-    if purpose is not None and personal_roles == roles:  # same rule for both kinds
+    if shape.has_purpose and personal_roles == roles:  # same rule for both kinds
         return _and(owner, non_personal)
     personal = None
-    if purpose is not None and personal_roles:
+    if shape.has_purpose and personal_roles:
         personal = _and(("notnull", "subject"),
                         ("or", [UNRESTRICTED, ("roles", personal_roles)]))
     return _and(owner, _or(_and(("null", "subject"), non_personal), personal))
 
 
-def _others_personal(viewer: Viewer, purpose: Purpose | None, now: datetime, subject: int):
-    """Personal records of one subject, the viewer not being that person."""
-    return _or(_owned_personal(viewer, purpose), _shared(viewer, purpose, now, subject))
-
-
-def _owned_personal(viewer: Viewer, purpose: Purpose | None):
-    if purpose is None or not (viewer.is_staff_member or viewer.is_client):
+def _owned_personal(shape: Shape):
+    """Personal records of the viewer's own organisation, the subject being someone else."""
+    if not shape.has_purpose or not (shape.is_staff_member or shape.is_client):
         return None
-    owner = ("eq", "owner", viewer.organization_id)
-    if viewer.is_client:
+    owner = ("eq", "owner", ORGANIZATION)
+    if shape.is_client:
         return _and(owner, UNRESTRICTED)
-    _, personal_roles = _staff_roles(viewer)
-    if not personal_roles:
+    if not shape.personal_roles:
         return None
-    return _and(owner, ("or", [UNRESTRICTED, ("roles", personal_roles)]))
+    return _and(owner, ("or", [UNRESTRICTED, ("roles", shape.personal_roles)]))
 
 
-def _shared(viewer: Viewer, purpose: Purpose | None, now: datetime, subject: int | None):
+def _shared(shape: Shape, *, one_subject: bool):
     """Unrestricted personal records shared with the viewer's organisation (the caller
     makes sure they are personal): by consent or by agreement, for the purpose."""
-    if purpose is None:
-        return None
-    _, personal_roles = _staff_roles(viewer)
-    if not (personal_roles or viewer.is_client):
+    if not shape.has_purpose or not (shape.personal_roles or shape.is_client):
         return None
     return _and(UNRESTRICTED, ("or", [
-        ("consent-subquery", viewer.organization_id, purpose.pk, now, subject),
-        ("agreement-subquery", viewer.organization_id, purpose.pk,
-         bool(purpose.special_condition), now),
+        ("consent-subquery", one_subject),
+        # One person's records are few: looking their agreements up row by row is
+        # cheaper than building every pair the organisation is granted.
+        ("agreement-subquery", shape.special_purpose, one_subject),
     ]))
 
 

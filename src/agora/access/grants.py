@@ -12,8 +12,13 @@ suspension counts on the very next query.
 from agora.access.models import Agreement, Consent, DataCategory
 
 
-def _tables(connection) -> dict[str, str]:
-    qn = connection.ops.quote_name
+def _quoted(name: str) -> str:
+    """Quote a table name as standard SQL does (and so both SQLite and PostgreSQL)."""
+    return f'"{name}"'
+
+
+def _tables() -> dict[str, str]:
+    qn = _quoted
     return {
         "agreement": qn(Agreement._meta.db_table),
         "agreement_categories": qn(Agreement.categories.through._meta.db_table),
@@ -24,13 +29,13 @@ def _tables(connection) -> dict[str, str]:
     }
 
 
-def consent_pairs_sql(connection, *, subject: bool = False) -> str:
+def consent_pairs_sql(*, subject: bool = False) -> str:
     """SQL selecting (person_id, category_id) of the consents in force.
 
     Parameters, in order: recipient id, purpose id, now, now (adapted for the database),
     then the person's id when `subject` is true (only that person's consents).
     """
-    t = _tables(connection)
+    t = _tables()
     sql = (
         f"SELECT agora_c.person_id, agora_cc.datacategory_id FROM {t['consent']} agora_c "  # noqa: S608 (table names from the models)
         f"JOIN {t['consent_categories']} agora_cc ON agora_cc.consent_id = agora_c.id "
@@ -43,17 +48,31 @@ def consent_pairs_sql(connection, *, subject: bool = False) -> str:
     return sql
 
 
-def agreement_pairs_sql(connection, *, special: bool) -> str:
+def agreement_pairs_sql(*, special: bool) -> str:
     """SQL selecting (provider_id, category_id) of the agreements in force.
 
     Without `special` (the purpose has no Art. 9 condition) special categories are left
     out. Parameters, in order: recipient id, purpose id, the active status, now, now
     (adapted for the database).
     """
-    t = _tables(connection)
+    return _agreements_sql("agora_a.provider_id, agora_ac.datacategory_id", special)
+
+
+def agreement_exists_sql(*, special: bool, provider: str, category: str) -> str:
+    """SQL selecting a row when an agreement in force shares `category` from `provider`
+    (SQL expressions, typically the outer record's columns): for a correlated EXISTS.
+
+    Parameters as for `agreement_pairs_sql`.
+    """
+    return (_agreements_sql("1", special)
+            + f" AND agora_a.provider_id = {provider} AND agora_ac.datacategory_id = {category}")
+
+
+def _agreements_sql(selected: str, special: bool) -> str:
+    t = _tables()
     exclude = "" if special else " AND NOT agora_dc.is_special"
     return (
-        f"SELECT agora_a.provider_id, agora_ac.datacategory_id FROM {t['agreement']} agora_a "  # noqa: S608 (table names from the models)
+        f"SELECT {selected} FROM {t['agreement']} agora_a "  # noqa: S608 (table names from the models)
         f"JOIN {t['agreement_categories']} agora_ac ON agora_ac.agreement_id = agora_a.id "
         f"JOIN {t['agreement_purposes']} agora_ap ON agora_ap.agreement_id = agora_a.id "
         f"JOIN {t['category']} agora_dc ON agora_dc.id = agora_ac.datacategory_id "
