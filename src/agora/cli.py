@@ -60,7 +60,7 @@ def setup_django() -> None:
     from django.conf import settings
 
     database = settings.DATABASES["default"]
-    if database["ENGINE"] == "django.db.backends.sqlite3" and str(database["NAME"]) != ":memory:":
+    if database["ENGINE"].endswith("sqlite3") and str(database["NAME"]) != ":memory:":
         Path(database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 
 

@@ -110,6 +110,8 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'agora.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend with its placeholder rewriting cached (agora.core.sqlite3).
+    DATABASES["default"]["ENGINE"] = "agora.core.sqlite3"
     # WAL lets readers and one writer work at once; IMMEDIATE avoids lock upgrades
     # failing mid-transaction when several processes write.
     DATABASES["default"].setdefault("OPTIONS", {}).update(

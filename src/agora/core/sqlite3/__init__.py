@@ -1,0 +1,1 @@
+"""Agora's SQLite database backend (see `base`)."""
