@@ -15,7 +15,8 @@ class Record(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     owner = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="records")
     subject = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="records"
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="records",
+        db_index=False,  # "record_person_access" below starts with it
     )
     category = models.ForeignKey(DataCategory, on_delete=models.PROTECT, related_name="records")
     classification = models.CharField(
@@ -35,7 +36,11 @@ class Record(models.Model):
     class Meta:
         ordering = ["-updated_at"]
         indexes = [
-            models.Index(fields=["subject", "category"]),
+            # One person's records, with every column the access filter reads for a
+            # client or a caseworker with a purpose: counting or checking them is then
+            # read from the index alone (docs/benchmarks.md, "Access filter").
+            models.Index(fields=["subject", "category", "owner", "classification"],
+                         name="record_person_access"),
             models.Index(fields=["owner", "classification"]),
         ]
         constraints = [
