@@ -269,3 +269,20 @@ def test_a_query_about_one_person_looks_at_their_consents_only(council, foodbank
         Q(subject=record.subject) | Q(subject=other.subject)).filter(rule)
     assert "agora_c.person_id = " not in str(either.query)
     assert set(either) == {record, other}
+
+
+def test_the_filter_works_inside_a_subquery_on_the_same_table(council, foodbank):
+    """The inner query's columns are relabelled (U0…); the cached columns stay as they are."""
+    now = timezone.now()
+    housing = category("housing")
+    debt = purpose("debt-advice")
+    shared = RecordFactory(owner=council, category=housing)
+    RecordFactory(owner=council, category=housing)
+    ConsentFactory(person=shared.subject, recipient=foodbank, categories=[housing],
+                   purpose=debt)
+    rule = readable_records_filter(viewer=client(foodbank), purpose=debt, now=now)
+    inner = Record.objects.filter(rule).values("pk")
+    outer = Record.objects.filter(pk__in=inner)
+    assert 'U0."category_id"' in str(outer.query)
+    assert list(outer) == [shared]
+    assert list(Record.objects.filter(rule)) == [shared]  # and used directly afterwards

@@ -55,27 +55,38 @@ def agreement_pairs_sql(*, special: bool) -> str:
     out. Parameters, in order: recipient id, purpose id, the active status, now, now
     (adapted for the database).
     """
-    return _agreements_sql("agora_a.provider_id, agora_ac.datacategory_id", special)
+    t = _tables()
+    sql = _agreements_sql("agora_a.provider_id, agora_ac.datacategory_id")
+    if special:
+        return sql
+    return sql.replace(" WHERE ", f" JOIN {t['category']} agora_dc "
+                       "ON agora_dc.id = agora_ac.datacategory_id WHERE ", 1) + (
+        " AND NOT agora_dc.is_special")
 
 
 def agreement_exists_sql(*, special: bool, provider: str, category: str) -> str:
     """SQL selecting a row when an agreement in force shares `category` from `provider`
     (SQL expressions, typically the outer record's columns): for a correlated EXISTS.
 
-    Parameters as for `agreement_pairs_sql`.
+    Parameters as for `agreement_pairs_sql`. Special categories are left out by the
+    outer category, against their (uncorrelated, so once computed) ids: one table fewer
+    to join for every record looked at.
     """
-    return (_agreements_sql("1", special)
-            + f" AND agora_a.provider_id = {provider} AND agora_ac.datacategory_id = {category}")
-
-
-def _agreements_sql(selected: str, special: bool) -> str:
     t = _tables()
-    exclude = "" if special else " AND NOT agora_dc.is_special"
+    sql = (_agreements_sql("1")
+           + f" AND agora_a.provider_id = {provider} AND agora_ac.datacategory_id = {category}")
+    if special:
+        return sql
+    return sql + (f" AND {category} NOT IN "  # noqa: S608 (table names from the models)
+                  f"(SELECT agora_dc.id FROM {t['category']} agora_dc WHERE agora_dc.is_special)")
+
+
+def _agreements_sql(selected: str) -> str:
+    t = _tables()
     return (
         f"SELECT {selected} FROM {t['agreement']} agora_a "  # noqa: S608 (table names from the models)
         f"JOIN {t['agreement_categories']} agora_ac ON agora_ac.agreement_id = agora_a.id "
         f"JOIN {t['agreement_purposes']} agora_ap ON agora_ap.agreement_id = agora_a.id "
-        f"JOIN {t['category']} agora_dc ON agora_dc.id = agora_ac.datacategory_id "
         "WHERE agora_a.recipient_id = %s AND agora_ap.purpose_id = %s AND agora_a.status = %s "
-        f"AND agora_a.valid_from <= %s AND agora_a.valid_to > %s{exclude}"
+        "AND agora_a.valid_from <= %s AND agora_a.valid_to > %s"
     )
