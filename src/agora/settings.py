@@ -142,6 +142,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"server_side_binding": True, "prepare_threshold": 2}
     )
+# AGORA_DB_CONN_MAX_AGE: seconds a web process keeps its database connection (600; 0
+# opens one per request). Kept connections skip the connection set-up and keep
+# PostgreSQL's prepared statements, which is what makes them pay (docs/benchmarks.md).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("AGORA_DB_CONN_MAX_AGE", default=600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Sessions and the cache live in the database so web processes hold no state.

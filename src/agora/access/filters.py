@@ -9,17 +9,19 @@ How it is built, for speed (docs/benchmarks.md, "Access filter"):
 - Only the branches that can apply to this viewer are written: an anonymous visitor gets
   "open or public, about no one"; a resident adds their own records; staff and clients
   add their organisation's records and, with a purpose, what is shared with them.
-- Agreements and consents are matched with two uncorrelated row-value subqueries
-  (`access.grants`): evaluated once per query, not once per candidate row, and in the
-  same statement as the records, so a withdrawal counts on the very next query.
+- Agreements and consents are matched in the same statement as the records
+  (`access.grants`), so a withdrawal or a suspension counts on the very next query. Over
+  many records, two uncorrelated row-value subqueries (evaluated once per query, not once
+  per candidate row); over one person's few records, their consents only and the
+  agreements looked up row by row.
 - The condition depends on the viewer only through its *shape* (staff or client, which
   roles, a purpose or not, …); the ids and the time are parameters. So its SQL is
-  written once per shape and database and then reused (`_compiled`), and the filter is
-  one expression compiled straight to SQL (`ReadableCondition`), whose columns are
-  resolved without the ORM's lookup machinery when it filters records directly.
+  written once per shape and database and then reused (`_compiled`), and the filter
+  resolves to one lookup compiled straight to SQL (`ReadableLookup`), whose columns are
+  taken without the ORM's lookup machinery when it filters records directly.
 - With `subject`, the filter is written for one person's records only; and a query
-  already narrowed to one person (`filter(subject=p)`) has only that person's consents
-  looked at, whether or not `subject` is passed.
+  already narrowed to one person (`filter(subject=p)` at its top level) gets the same
+  one-person form, whether or not `subject` is passed.
 
 Use it with `filter()`; it is not meant for `exclude()` (the SQL is not written for
 SQL's NULL logic under NOT).

@@ -1,12 +1,14 @@
 """The sharing grants in force, as SQL the access filter embeds in its query.
 
 `access.filters` matches a record against the agreements and consents in force for the
-viewer's organisation and the purpose with two *uncorrelated* row-value subqueries:
-`(owner, category) IN (agreement pairs)` and `(subject, category) IN (consent pairs)`.
-Being uncorrelated, each is evaluated once per query — SQLite builds a temporary index of
-the pairs, PostgreSQL a hashed subplan — instead of once per candidate row, and being
-part of the same statement they see the same snapshot as the records: a withdrawal or a
-suspension counts on the very next query.
+viewer's organisation and the purpose. Over many records it uses two *uncorrelated*
+row-value subqueries, `(owner, category) IN (agreement pairs)` and `(subject, category)
+IN (consent pairs)`: each is evaluated once per query — SQLite builds a temporary index
+of the pairs, PostgreSQL a hashed subplan — instead of once per candidate row. Over one
+person's few records it looks at that person's consents only and looks the agreements up
+row by row (`agreement_exists_sql`). Being part of the same statement, the grants are
+read in the same snapshot as the records: a withdrawal or a suspension counts on the
+very next query.
 """
 
 from agora.access.models import Agreement, Consent, DataCategory
