@@ -103,6 +103,7 @@ def build_world(rng: random.Random) -> dict:
     """Create the organisations, people, records, agreements and consents; return handles."""
     from django.db import connection, transaction
 
+    from agora.access.grants import refresh_agreement_grants
     from agora.access.models import Agreement, Consent, DataCategory, Purpose
     from agora.organizations.models import ApiClient, Membership, Organization
     from agora.people.models import User
@@ -193,6 +194,8 @@ def build_world(rng: random.Random) -> dict:
         Agreement.purposes.through.objects.bulk_create([
             Agreement.purposes.through(agreement_id=a.pk, purpose_id=p.pk)
             for a in agreements for p in rng.sample(purposes, rng.randint(1, 3))])
+        # bulk_create sends no signals: write the grant rows as a change would.
+        refresh_agreement_grants([a.pk for a in agreements])
 
     consent_recipients = [org.pk for org in orgs if org.kind in ("ngo", "community", "business")]
     with transaction.atomic():

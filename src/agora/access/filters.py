@@ -41,7 +41,7 @@ from django.utils import timezone
 
 from agora.access import grants as grants_module
 from agora.access.decisions import OPEN_LEVELS, PERSONAL_DATA_ROLES, UNRESTRICTED_LEVELS
-from agora.access.models import Agreement, Classification, Purpose
+from agora.access.models import Classification, Purpose
 from agora.access.viewers import Viewer
 
 NOTHING = Q(pk__in=[])
@@ -172,7 +172,7 @@ def _sql(condition: tuple, vendor: str, params: list) -> str:
         return f"(({{subject}}, {{category}}) IN ({pairs}))"
     if kind == "agreement-subquery":
         _, special, correlated = condition
-        params.extend([ORGANIZATION, PURPOSE, Agreement.Status.ACTIVE.value, NOW, NOW])
+        params.extend([ORGANIZATION, PURPOSE, NOW, NOW])
         if correlated:
             match = grants_module.agreement_exists_sql(special=special, provider="{owner}",
                                                        category="{category}")

@@ -11,7 +11,11 @@ read in the same snapshot as the records: a withdrawal or a suspension counts on
 very next query.
 """
 
-from agora.access.models import Agreement, Consent, DataCategory
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from agora.access.models import Agreement, AgreementGrant, Consent
 
 
 def _quoted(name: str) -> str:
@@ -22,10 +26,7 @@ def _quoted(name: str) -> str:
 def _tables() -> dict[str, str]:
     qn = _quoted
     return {
-        "agreement": qn(Agreement._meta.db_table),
-        "agreement_categories": qn(Agreement.categories.through._meta.db_table),
-        "agreement_purposes": qn(Agreement.purposes.through._meta.db_table),
-        "category": qn(DataCategory._meta.db_table),
+        "grant": qn(AgreementGrant._meta.db_table),
         "consent": qn(Consent._meta.db_table),
         "consent_categories": qn(Consent.categories.through._meta.db_table),
     }
@@ -54,41 +55,53 @@ def agreement_pairs_sql(*, special: bool) -> str:
     """SQL selecting (provider_id, category_id) of the agreements in force.
 
     Without `special` (the purpose has no Art. 9 condition) special categories are left
-    out. Parameters, in order: recipient id, purpose id, the active status, now, now
-    (adapted for the database).
+    out. Parameters, in order: recipient id, purpose id, now, now (adapted for the
+    database).
     """
-    t = _tables()
-    sql = _agreements_sql("agora_a.provider_id, agora_ac.datacategory_id")
-    if special:
-        return sql
-    return sql.replace(" WHERE ", f" JOIN {t['category']} agora_dc "
-                       "ON agora_dc.id = agora_ac.datacategory_id WHERE ", 1) + (
-        " AND NOT agora_dc.is_special")
+    return _grants_sql("agora_g.provider_id, agora_g.category_id", special)
 
 
 def agreement_exists_sql(*, special: bool, provider: str, category: str) -> str:
     """SQL selecting a row when an agreement in force shares `category` from `provider`
     (SQL expressions, typically the outer record's columns): for a correlated EXISTS.
 
-    Parameters as for `agreement_pairs_sql`. Special categories are left out by the
-    outer category, against their (uncorrelated, so once computed) ids: one table fewer
-    to join for every record looked at.
+    Parameters as for `agreement_pairs_sql`.
     """
-    t = _tables()
-    sql = (_agreements_sql("1")
-           + f" AND agora_a.provider_id = {provider} AND agora_ac.datacategory_id = {category}")
-    if special:
-        return sql
-    return sql + (f" AND {category} NOT IN "  # noqa: S608 (table names from the models)
-                  f"(SELECT agora_dc.id FROM {t['category']} agora_dc WHERE agora_dc.is_special)")
+    return (_grants_sql("1", special)
+            + f" AND agora_g.provider_id = {provider} AND agora_g.category_id = {category}")
 
 
-def _agreements_sql(selected: str) -> str:
-    t = _tables()
+def _grants_sql(selected: str, special: bool) -> str:
+    exclude = "" if special else " AND NOT agora_g.special"
     return (
-        f"SELECT {selected} FROM {t['agreement']} agora_a "  # noqa: S608 (table names from the models)
-        f"JOIN {t['agreement_categories']} agora_ac ON agora_ac.agreement_id = agora_a.id "
-        f"JOIN {t['agreement_purposes']} agora_ap ON agora_ap.agreement_id = agora_a.id "
-        "WHERE agora_a.recipient_id = %s AND agora_ap.purpose_id = %s AND agora_a.status = %s "
-        "AND agora_a.valid_from <= %s AND agora_a.valid_to > %s"
+        f"SELECT {selected} FROM {_tables()['grant']} agora_g "  # noqa: S608 (table names from the models)
+        "WHERE agora_g.recipient_id = %s AND agora_g.purpose_id = %s "
+        f"AND agora_g.valid_from <= %s AND agora_g.valid_to > %s{exclude}"
     )
+
+
+def refresh_agreement_grants(agreement_ids: Iterable[int]) -> None:
+    """Rewrite the `AgreementGrant` rows of these agreements from their present state.
+
+    Called on every change that could alter what an agreement grants (`access.signals`),
+    in the same transaction as the change.
+    """
+    agreement_ids = list(agreement_ids)
+    if not agreement_ids:
+        return
+    with transaction.atomic():
+        AgreementGrant.objects.filter(agreement_id__in=agreement_ids).delete()
+        active = Agreement.objects.filter(
+            pk__in=agreement_ids, status=Agreement.Status.ACTIVE
+        ).prefetch_related("categories", "purposes")
+        AgreementGrant.objects.bulk_create(
+            AgreementGrant(
+                agreement=agreement, recipient_id=agreement.recipient_id,
+                provider_id=agreement.provider_id, purpose=purpose, category=category,
+                special=category.is_special, valid_from=agreement.valid_from,
+                valid_to=agreement.valid_to,
+            )
+            for agreement in active
+            for purpose in agreement.purposes.all()
+            for category in agreement.categories.all()
+        )

@@ -139,6 +139,56 @@ class Agreement(models.Model):
         return self.title
 
 
+class AgreementGrant(models.Model):
+    """One purpose and category an active agreement shares: derived from `Agreement`.
+
+    The access filter looks a record's (provider, category) up here with one index probe
+    instead of joining agreements, their categories, purposes and the category table for
+    every record (docs/benchmarks.md, "Access filter"). Rows exist for active agreements
+    only; their dates are checked when the filter runs. `access.grants` rewrites an
+    agreement's rows on every change of it, its categories or purposes, or a category's
+    special flag (signals in `access.signals`); `decide` reads the agreements themselves,
+    and the property test holds the two to the same answers.
+    """
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="grants", db_index=False
+    )
+    recipient = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    provider = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    purpose = models.ForeignKey(
+        Purpose, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    category = models.ForeignKey(
+        DataCategory, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    special = models.BooleanField(help_text="The category is a special category (Art. 9).")
+    valid_from = models.DateTimeField()
+    valid_to = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            # Everything the filter reads, so it is answered from the index alone.
+            models.Index(
+                fields=["recipient", "purpose", "provider", "category", "valid_from",
+                        "valid_to", "special"],
+                name="agreement_grant_lookup",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "purpose", "category"], name="unique_agreement_grant"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement_id}: {self.purpose_id}/{self.category_id}"
+
+
 class Consent(models.Model):
     """A person lets a recipient organisation see categories of their data for one purpose."""
 
