@@ -285,8 +285,7 @@ class ReadableLookup(Lookup):
             if narrowed is not None:
                 # Only this person's records can match: write the filter for them alone
                 # (fewer branches, their consents only, agreements looked up row by row).
-                shape = shape._replace(
-                    subject="own" if narrowed == values[PERSON.name] else "other")
+                shape = _one_person(shape, own=narrowed == values[PERSON.name])
                 subject = narrowed
         compiled = _compiled(shape, connection.vendor)
         if compiled is None:
@@ -299,10 +298,18 @@ class ReadableLookup(Lookup):
                     raise NotSupportedError("The access filter needs plain columns.")
                 compiled_columns.append((name, sql))
         now = connection.ops.adapt_datetimefield_value(values[NOW.name])
-        slots = {**values, SUBJECT.name: subject, NOW.name: now}
-        params = [slots[param.name] if type(param) is Slot else param
-                  for param in compiled.params]
+        params = [
+            (now if param is NOW else subject if param is SUBJECT else values[param.name])
+            if type(param) is Slot else param
+            for param in compiled.params
+        ]
         return _render(compiled.template, tuple(compiled_columns)), params
+
+
+@lru_cache(maxsize=256)
+def _one_person(shape: Shape, *, own: bool) -> Shape:
+    """The shape of this viewer's filter over one person's records."""
+    return shape._replace(subject="own" if own else "other")
 
 
 @lru_cache(maxsize=1024)
