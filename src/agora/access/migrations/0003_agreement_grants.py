@@ -5,7 +5,10 @@ from django.db import migrations, models
 
 
 def fill_grants(apps, schema_editor):
-    """Write the grant rows of the agreements active now (as access.grants does)."""
+    """Write the grant rows of the agreements active now.
+
+    The same as `access.grants.refresh_agreement_grants`, written again on purpose: a
+    migration works on the models as they were here, not on today's code."""
     Agreement = apps.get_model("access", "Agreement")
     AgreementGrant = apps.get_model("access", "AgreementGrant")
     AgreementGrant.objects.bulk_create(
