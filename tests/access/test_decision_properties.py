@@ -262,16 +262,20 @@ def check_basis(decision, spec: RecordSpec, who, purpose_code, world):
     assert decision.fields_allowed in {a.fields for a in matching}
 
 
+# Random worlds (members, agreements, consents, records) and a purpose, for both tests.
+WORLDS = {
+    "members_spec": members,
+    "agreement_specs": st.lists(agreements, min_size=1, max_size=4),
+    "consent_specs": st.lists(consents, min_size=1, max_size=4),
+    "record_specs": records,
+    "purpose_code": st.sampled_from([None, *PURPOSES]),
+}
+
+
 @settings(
     max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(
-    members_spec=members,
-    agreement_specs=st.lists(agreements, min_size=1, max_size=4),
-    consent_specs=st.lists(consents, min_size=1, max_size=4),
-    record_specs=records,
-    purpose_code=st.sampled_from([None, *PURPOSES]),
-)
+@given(**WORLDS)
 def test_decision_and_filter_agree(
     db, members_spec, agreement_specs, consent_specs, record_specs, purpose_code
 ):
@@ -301,13 +305,7 @@ def check_viewer(viewer, who, reason, world):
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(
-    members_spec=members,
-    agreement_specs=st.lists(agreements, min_size=1, max_size=4),
-    consent_specs=st.lists(consents, min_size=1, max_size=4),
-    record_specs=records,
-    purpose_code=st.sampled_from([None, *PURPOSES]),
-)
+@given(**WORLDS)
 def test_decision_and_one_subject_filter_agree(
     db, members_spec, agreement_specs, consent_specs, record_specs, purpose_code
 ):

@@ -24,11 +24,10 @@ def _quoted(name: str) -> str:
 
 
 def _tables() -> dict[str, str]:
-    qn = _quoted
     return {
-        "grant": qn(AgreementGrant._meta.db_table),
-        "consent": qn(Consent._meta.db_table),
-        "consent_categories": qn(Consent.categories.through._meta.db_table),
+        "grant": _quoted(AgreementGrant._meta.db_table),
+        "consent": _quoted(Consent._meta.db_table),
+        "consent_categories": _quoted(Consent.categories.through._meta.db_table),
     }
 
 
