@@ -48,20 +48,35 @@ NOTHING = Q(pk__in=[])
 
 
 class Slot(NamedTuple):
-    """A value the condition takes from the call (an id, the time), not from its shape."""
+    """A value the condition takes from the call (an id, the time), not from its shape:
+    `index` is its place in `Values`."""
 
     name: str
+    index: int
 
 
 ORGANIZATION, PERSON, SUBJECT, PURPOSE, NOW = (
-    Slot("organization"), Slot("person"), Slot("subject"), Slot("purpose"), Slot("now"))
+    Slot("organization", 0), Slot("person", 1), Slot("subject", 2), Slot("purpose", 3),
+    Slot("now", 4))
+
+
+class Values(NamedTuple):
+    """The values of the slots for one call, in slot order."""
+
+    organization: int | None
+    person: int | None
+    subject: int | None
+    purpose: int | None
+    now: datetime
+
 
 # A condition is a small tree of tuples, written as SQL by `_sql`:
 #   ("or", [conditions]) / ("and", [conditions])
 #   ("eq", column, value) / ("in", column, [values]) / ("null", column) / ("notnull", column)
 #   ("roles", [role names])            restricted_roles holds any of them (exact match)
 #   ("consent-subquery", one_subject)  the consents in force for the organisation and
-#                                      purpose (of SUBJECT only, when one_subject)
+#                                      purpose (of SUBJECT only, when one_subject: on
+#                                      SQLite looked up row by row)
 #   ("agreement-subquery", special, correlated)
 #                                      the agreements in force for the organisation and
 #                                      purpose (special categories too, when special),
@@ -108,10 +123,12 @@ def _shape(viewer: Viewer, purpose: Purpose | None, subject: int | None) -> Shap
 
 class Compiled(NamedTuple):
     """A shape's condition as SQL: `template` names the columns as {owner}, {subject}…;
-    `params` holds constants and Slots, in order; `columns` the columns it reads."""
+    `params` holds its parameters in order, constants as they are and None where a slot's
+    value goes, `slots` which (position, slot index); `columns` the columns it reads."""
 
     template: str
     params: tuple
+    slots: tuple[tuple[int, int], ...]
     columns: tuple[str, ...]
 
 
@@ -123,7 +140,10 @@ def _compiled(shape: Shape, vendor: str) -> Compiled | None:
         return None
     params: list = []
     template = _sql(condition, vendor, params)
-    return Compiled(template, tuple(params), tuple(sorted(_columns_in(condition))))
+    slots = tuple((position, param.index) for position, param in enumerate(params)
+                  if type(param) is Slot)
+    constants = tuple(None if type(param) is Slot else param for param in params)
+    return Compiled(template, constants, slots, tuple(sorted(_columns_in(condition))))
 
 
 def _has_any_sql(vendor: str, lhs: str, values: list[str]) -> str:
@@ -151,6 +171,11 @@ def _sql(condition: tuple, vendor: str, params: list) -> str:
     if kind == "in":
         values = condition[2]
         params.extend(values)
+        if vendor == "sqlite":
+            # SQLite builds a temporary index for an IN list on every run, and next to a
+            # correlated subquery that made the one-person count 5x slower (37 µs against
+            # 7 µs, docs/benchmarks.md); a few equalities cost next to nothing.
+            return "(" + " OR ".join([f"{{{condition[1]}}} = %s"] * len(values)) + ")"
         return f"{{{condition[1]}}} IN ({', '.join(['%s'] * len(values))})"
     if kind == "null":
         return f"{{{condition[1]}}} IS NULL"
@@ -166,7 +191,12 @@ def _sql(condition: tuple, vendor: str, params: list) -> str:
     if kind == "consent-subquery":
         one_subject = condition[1]
         params.extend([ORGANIZATION, PURPOSE, NOW, NOW])
+        if one_subject and vendor == "sqlite":
+            # Row by row: SQLite would build a temporary index of the pairs on every run.
+            match = grants_module.consent_exists_sql(person="{subject}", category="{category}")
+            return f"EXISTS ({match})"
         if one_subject:
+            # Not row by row: PostgreSQL would hash every consent of the recipient instead.
             params.append(SUBJECT)
         pairs = grants_module.consent_pairs_sql(subject=one_subject)
         return f"(({{subject}}, {{category}}) IN ({pairs}))"
@@ -208,7 +238,7 @@ class ReadableCondition(Expression):
     conditional = True
     output_field = BooleanField()
 
-    def __init__(self, shape: Shape, values: dict, prefix: str = ""):
+    def __init__(self, shape: Shape, values: Values, prefix: str = ""):
         super().__init__()
         self.shape, self.values, self.prefix = shape, values, prefix
         # The columns the SQL reads: the same for every vendor of a shape.
@@ -226,29 +256,37 @@ class ReadableCondition(Expression):
     def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False,
                            for_save=False):
         if self.prefix:
-            columns = [column.resolve_expression(query, allow_joins, reuse, summarize,
-                                                 for_save) for column in self.columns]
+            columns = RecordColumns(self.names, [
+                column.resolve_expression(query, allow_joins, reuse, summarize, for_save)
+                for column in self.columns
+            ])
         else:
-            columns = _own_columns(query.model, query.get_initial_alias(), self.names)
-        return ReadableLookup(RecordColumns(self.names, columns), self.shape, self.values)
+            columns = RecordColumns(self.names, *_own_columns(
+                query.model, query.get_initial_alias(), self.names))
+        return ReadableLookup(columns, self.shape, self.values)
 
 
 @lru_cache(maxsize=64)
-def _own_columns(model, alias: str, names: tuple[str, ...]) -> tuple:
-    """The model's columns of these names under `alias`, made once: like Django's own
-    `Field.cached_col`, a column reference is never changed in place, only copied."""
-    fields = model._meta
-    return tuple(fields.get_field(COLUMNS[name]).get_col(alias) for name in names)
+def _own_columns(model, alias: str, names: tuple[str, ...]) -> tuple[tuple, tuple]:
+    """The model's columns of these names under `alias`, and their names in the table,
+    made once: like Django's own `Field.cached_col`, a column reference is never changed
+    in place, only copied."""
+    fields = [model._meta.get_field(COLUMNS[name]) for name in names]
+    return tuple(field.get_col(alias) for field in fields), tuple(f.column for f in fields)
 
 
 class RecordColumns(Expression):
-    """The resolved record columns a condition reads, by name."""
+    """The resolved record columns a condition reads, by name.
+
+    `own` holds their names in the table when they are the queryset's own columns (all
+    under one alias): then they are written without compiling each one.
+    """
 
     output_field = BooleanField()  # never selected; Expression asks for one
 
-    def __init__(self, names: tuple[str, ...], columns: list):
+    def __init__(self, names: tuple[str, ...], columns, own: tuple[str, ...] | None = None):
         super().__init__()
-        self.names, self.columns = names, list(columns)
+        self.names, self.columns, self.own = names, list(columns), own
 
     def get_source_expressions(self):
         return self.columns
@@ -259,6 +297,29 @@ class RecordColumns(Expression):
     def as_sql(self, compiler, connection, **extra):
         raise NotSupportedError("Record columns are compiled by the access filter only.")
 
+    def sql(self, compiler, wanted: tuple[str, ...]) -> tuple:
+        """Return (name, SQL) of the wanted columns, as the compiler writes them."""
+        if self.own is not None:
+            # The compiler writes a column as "alias"."column" with the alias quoted as it
+            # decides (an alias it made up stays bare); both SQLite and PostgreSQL quote
+            # names with double quotes, as Django's `quote_name` does for them.
+            qualifier = compiler.quote_name_unless_alias(self.columns[0].alias)
+            return _own_column_sql(qualifier, self.names, self.own, wanted)
+        compiled = []
+        for name, column in zip(self.names, self.columns, strict=True):
+            if name in wanted:
+                sql, column_params = compiler.compile(column)
+                if column_params:  # a plain column never has any; be safe, not wrong
+                    raise NotSupportedError("The access filter needs plain columns.")
+                compiled.append((name, sql))
+        return tuple(compiled)
+
+
+@lru_cache(maxsize=256)
+def _own_column_sql(qualifier: str, names: tuple, own: tuple, wanted: tuple) -> tuple:
+    return tuple((name, f'{qualifier}."{column}"')
+                 for name, column in zip(names, own, strict=True) if name in wanted)
+
 
 class ReadableLookup(Lookup):
     """The resolved filter: its SQL is the shape's template with the columns put in."""
@@ -266,44 +327,37 @@ class ReadableLookup(Lookup):
     lookup_name = "agora_readable"
     prepare_rhs = False
 
-    def __init__(self, columns: RecordColumns, shape: Shape, values: dict):
+    def __init__(self, columns: RecordColumns, shape: Shape, values: Values):
         self.shape, self.values = shape, values
         super().__init__(columns, True)
 
     @property
     def identity(self):
-        return (self.__class__, self.lhs, self.shape, tuple(sorted(self.values.items())))
+        return (self.__class__, self.lhs, self.shape, self.values)
 
     def as_sql(self, compiler, connection):
-        if connection.vendor not in ("sqlite", "postgresql"):
+        vendor = connection.vendor
+        if vendor not in ("sqlite", "postgresql"):
             raise NotSupportedError("The access filter supports SQLite and PostgreSQL only.")
-        names, columns = self.lhs.names, self.lhs.columns
-        shape, values = self.shape, self.values
-        subject = values[SUBJECT.name]
-        if shape.subject == "" and "subject" in names:
-            narrowed = _narrowed_subject(compiler.query.where, columns[names.index("subject")])
+        columns, shape = self.lhs, self.shape
+        organization, person, subject, purpose, now = self.values
+        if shape.subject == "" and "subject" in columns.names:
+            narrowed = _narrowed_subject(
+                compiler.query.where, columns.columns[columns.names.index("subject")])
             if narrowed is not None:
                 # Only this person's records can match: write the filter for them alone
                 # (fewer branches, their consents only, agreements looked up row by row).
-                shape = _one_person(shape, own=narrowed == values[PERSON.name])
+                shape = _one_person(shape, own=narrowed == person)
                 subject = narrowed
-        compiled = _compiled(shape, connection.vendor)
+        compiled = _compiled(shape, vendor)
         if compiled is None:
             raise EmptyResultSet
-        compiled_columns = []
-        for name, column in zip(names, columns, strict=True):
-            if name in compiled.columns:
-                sql, column_params = compiler.compile(column)
-                if column_params:  # a plain column never has any; be safe, not wrong
-                    raise NotSupportedError("The access filter needs plain columns.")
-                compiled_columns.append((name, sql))
-        now = connection.ops.adapt_datetimefield_value(values[NOW.name])
-        params = [
-            (now if param is NOW else subject if param is SUBJECT else values[param.name])
-            if type(param) is Slot else param
-            for param in compiled.params
-        ]
-        return _render(compiled.template, tuple(compiled_columns)), params
+        now = connection.ops.adapt_datetimefield_value(now)
+        values = (organization, person, subject, purpose, now)
+        params = list(compiled.params)
+        for position, slot in compiled.slots:
+            params[position] = values[slot]
+        return _render(compiled.template, columns.sql(compiler, compiled.columns)), params
 
 
 @lru_cache(maxsize=256)
@@ -380,13 +434,8 @@ def readable_records_filter(
     shape = _shape(viewer, purpose, subject)
     if _compiled(shape, "sqlite") is None:
         return NOTHING
-    values = {
-        ORGANIZATION.name: viewer.organization_id,
-        PERSON.name: viewer.person_id,
-        SUBJECT.name: subject,
-        PURPOSE.name: purpose.pk if purpose is not None else None,
-        NOW.name: now or timezone.now(),
-    }
+    values = Values(viewer.organization_id, viewer.person_id, subject,
+                    purpose.pk if purpose is not None else None, now or timezone.now())
     return Q(ReadableCondition(shape, values, prefix))
 
 

@@ -5,8 +5,9 @@ viewer's organisation and the purpose. Over many records it uses two *uncorrelat
 row-value subqueries, `(owner, category) IN (agreement pairs)` and `(subject, category)
 IN (consent pairs)`: each is evaluated once per query — SQLite builds a temporary index
 of the pairs, PostgreSQL a hashed subplan — instead of once per candidate row. Over one
-person's few records it looks at that person's consents only and looks the agreements up
-row by row (`agreement_exists_sql`). Being part of the same statement, the grants are
+person's few records it looks the agreements up row by row (`agreement_exists_sql`), and
+the consents too on SQLite (`consent_exists_sql`; PostgreSQL hashes that person's few
+consents once). Being part of the same statement, the grants are
 read in the same snapshot as the records: a withdrawal or a suspension counts on the
 very next query.
 """
@@ -37,17 +38,29 @@ def consent_pairs_sql(*, subject: bool = False) -> str:
     Parameters, in order: recipient id, purpose id, now, now (adapted for the database),
     then the person's id when `subject` is true (only that person's consents).
     """
+    sql = _consents_sql("agora_c.person_id, agora_cc.datacategory_id")
+    return sql + " AND agora_c.person_id = %s" if subject else sql
+
+
+def consent_exists_sql(*, person: str, category: str) -> str:
+    """SQL selecting a row when a consent in force lets `person` be read in `category`
+    (SQL expressions, typically the outer record's columns): for a correlated EXISTS.
+
+    Parameters as for `consent_pairs_sql` without `subject`.
+    """
+    return (_consents_sql("1")
+            + f" AND agora_c.person_id = {person} AND agora_cc.datacategory_id = {category}")
+
+
+def _consents_sql(selected: str) -> str:
     t = _tables()
-    sql = (
-        f"SELECT agora_c.person_id, agora_cc.datacategory_id FROM {t['consent']} agora_c "  # noqa: S608 (table names from the models)
+    return (
+        f"SELECT {selected} FROM {t['consent']} agora_c "  # noqa: S608 (table names from the models)
         f"JOIN {t['consent_categories']} agora_cc ON agora_cc.consent_id = agora_c.id "
         "WHERE agora_c.recipient_id = %s AND agora_c.purpose_id = %s "
         "AND agora_c.given_at <= %s AND agora_c.expires_at > %s "
         "AND agora_c.withdrawn_at IS NULL"
     )
-    if subject:
-        sql += " AND agora_c.person_id = %s"
-    return sql
 
 
 def agreement_pairs_sql(*, special: bool) -> str:
