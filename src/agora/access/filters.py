@@ -299,7 +299,7 @@ class RecordColumns(Expression):
 
     def sql(self, compiler, wanted: tuple[str, ...]) -> tuple:
         """Return (name, SQL) of the wanted columns, as the compiler writes them."""
-        if self.own is not None:
+        if self.own is not None and self.columns[0].alias:  # Col(None, …) is unqualified
             # The compiler writes a column as "alias"."column" with the alias quoted as it
             # decides (an alias it made up stays bare); both SQLite and PostgreSQL quote
             # names with double quotes, as Django's `quote_name` does for them.
