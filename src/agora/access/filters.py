@@ -13,7 +13,9 @@ How it is built, for speed (docs/benchmarks.md, "Access filter"):
   (`access.grants`), so a withdrawal or a suspension counts on the very next query. Over
   many records, two uncorrelated row-value subqueries (evaluated once per query, not once
   per candidate row); over one person's few records, their consents only and the
-  agreements looked up row by row.
+  agreements looked up row by row (the consents too on SQLite).
+- On SQLite a short list is written as equalities, not `IN (…)`: SQLite builds a
+  temporary index for an IN list on every run, costly next to a correlated subquery.
 - The condition depends on the viewer only through its *shape* (staff or client, which
   roles, a purpose or not, …); the ids and the time are parameters. So its SQL is
   written once per shape and database and then reused (`_compiled`), and the filter
