@@ -2,6 +2,8 @@
 
 import os
 
+# The suite never reads a checkout's var/agora.env (a demo there must not change tests).
+os.environ["AGORA_ENV_FILE"] = ""
 os.environ.setdefault("AGORA_SECRET_KEY", "test-only-" + "k" * 50)
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("AGORA_BASE_URL", "http://testserver")

@@ -11,6 +11,12 @@ import environ
 from csp.constants import NONCE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from agora.core.localenv import local_env_apply
+
+# AGORA_ENV_FILE: a settings file read first (default var/agora.env, which `agora demo load`
+# writes); the environment wins over it, and an empty value reads none.
+local_env_apply()
+
 BASE_DIR = Path(__file__).resolve().parent  # src/agora
 PROJECT_DIR = BASE_DIR.parent.parent  # the checkout
 # AGORA_VAR_DIR: where the SQLite database, keys and collected static files live.
