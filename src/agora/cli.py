@@ -17,6 +17,7 @@ from rich.markup import escape
 
 from agora.audit.commands import audit_app
 from agora.core.commandline import err, out, setup_django
+from agora.core.commands import backup_command, restore_command
 from agora.demo.commands import demo_app
 from agora.organizations.commands import apiclient_app
 from agora.records.commands import people_app
@@ -30,6 +31,8 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(apiclient_app, name="apiclient")
 app.add_typer(audit_app, name="audit")
 app.add_typer(people_app, name="people")
+app.command("backup")(backup_command)
+app.command("restore")(restore_command)
 
 
 @app.command()
