@@ -5,5 +5,6 @@ from agora.demo.services import demo_load
 
 @pytest.fixture
 def riverton(db):
-    """Riverton, loaded once into this test's database; the summary of the load."""
-    return demo_load()
+    """Riverton without its months of reads (tests/demo/test_history.py loads those),
+    loaded into this test's database; the summary of the load."""
+    return demo_load(reads=False)

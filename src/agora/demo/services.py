@@ -8,6 +8,7 @@ people are created here because no service for them takes a fixed public id yet.
 """
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
@@ -25,6 +26,7 @@ from agora.demo.generator import (
     TownPlan,
     town_plan,
 )
+from agora.demo.history import SETUP_AT, demo_clock, history_load, history_wanted
 from agora.demo.records import records_load
 from agora.demo.sharing import sharing_load
 from agora.organizations.models import Organization
@@ -55,7 +57,7 @@ class LoadSummary:
 
 def demo_step_count(plan: TownPlan) -> int:
     """Return how many steps `demo_load` reports, for a progress bar."""
-    return len(plan.organisations) + len(plan.staff) + len(plan.households) + 2
+    return len(plan.organisations) + len(plan.staff) + len(plan.households) + 3
 
 
 def _organisation_ensure(plan: OrganisationPlan, summary: LoadSummary) -> Organization:
@@ -131,11 +133,28 @@ def _household_ensure(plan: HouseholdPlan, password_hash: str, summary: LoadSumm
 
 @transaction.atomic
 def demo_load(
-    *, seed: int = DEFAULT_SEED, plan: TownPlan | None = None, progress: Progress | None = None
+    *,
+    seed: int = DEFAULT_SEED,
+    plan: TownPlan | None = None,
+    progress: Progress | None = None,
+    reads: bool = True,
 ) -> LoadSummary:
-    """Load the town of Riverton drawn from `seed`; a failure leaves nothing behind."""
+    """Load the town of Riverton drawn from `seed`; a failure leaves nothing behind.
+
+    A fresh town is set up as of `history.SETUP_AT` and then lives through its history
+    (consents, months of reads) up to yesterday, so its log reads in time order.
+    `reads=False` leaves out the months of reads (tests of other parts of the town).
+    """
     plan = plan or town_plan(seed)
-    step = progress or (lambda label: None)
+    backdate = history_wanted()
+    with demo_clock(SETUP_AT) if backdate else nullcontext():
+        summary = _town_load(plan, step=progress or (lambda label: None))
+    history_load(plan=plan, backdate=backdate, reads=reads,
+                 step=progress or (lambda label: None))
+    return summary
+
+
+def _town_load(plan: TownPlan, *, step: Progress) -> LoadSummary:
     summary = LoadSummary(plan=plan)
     # Every demo account shares one password, so hash it once: slow hashing is the
     # point in production, but sixty identical hashes would only slow the demo down.

@@ -136,7 +136,34 @@ def consent_plans(plan: TownPlan) -> list[ConsentPlan]:
             person=person, recipient=r.ADVICE, categories=("income-and-benefits", "energy"),
             purpose="debt-advice", given_at=_at(2025, 11, 1), expires_at=_at(2027, 10, 31),
         ))
+    # A resident lets the advice centre see their energy account and benefits while it
+    # helps with a debt, then withdraws; the centre's next read is refused (demo.history).
+    consents.append(ConsentPlan(
+        person=withdrawn_consent_person(plan), recipient=r.ADVICE,
+        categories=("income-and-benefits", "energy"), purpose="debt-advice",
+        given_at=ADVICE_CONSENT_GIVEN, expires_at=_at(2028, 3, 1),
+        withdrawn_at=ADVICE_CONSENT_WITHDRAWN,
+    ))
     return consents
+
+
+# The advice centre's consent that the story withdraws, and the resident who gives it.
+ADVICE_CONSENT_GIVEN = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+ADVICE_CONSENT_WITHDRAWN = datetime(2026, 7, 14, 18, 5, tzinfo=UTC)
+
+
+def withdrawn_consent_person(plan: TownPlan) -> uuid.UUID:
+    """Return the resident whose consent to the advice centre is withdrawn in the story.
+
+    A household head who signs in and of whom neither the advice centre nor the housing
+    authority holds a record, so once the consent goes the advice centre reads nothing.
+    """
+    held = {(item.owner, item.subject) for item in r.record_plans(plan)}
+    for household in plan.households:
+        head = household.members[0]
+        if head.account and not {(r.ADVICE, head.public_id), (r.HOUSING, head.public_id)} & held:
+            return head.public_id
+    raise LookupError("The plan has no resident fit for the withdrawn-consent story.")
 
 
 def _agreements_ensure(items: list[AgreementPlan]) -> int:
@@ -159,33 +186,31 @@ def _agreements_ensure(items: list[AgreementPlan]) -> int:
     return created
 
 
-def _consents_ensure(items: list[ConsentPlan]) -> int:
-    organisations = {o.slug: o for o in Organization.objects.all()}
-    people = {p.public_id: p for p in Person.objects.filter(
-        public_id__in=[item.person for item in items])}
-    created = 0
-    for item in items:
-        person, recipient = people[item.person], organisations[item.recipient]
-        if Consent.objects.filter(person=person, recipient=recipient,
-                                  purpose__code=item.purpose, given_at=item.given_at).exists():
-            continue
-        consent = consent_give(
-            actor=SYSTEM, person=person, recipient=recipient, categories=item.categories,
-            purpose=item.purpose, expires_at=item.expires_at, now=item.given_at,
-        )
-        if item.withdrawn_at:
-            consent_withdraw(actor=SYSTEM, consent=consent, now=item.withdrawn_at)
-        created += 1
-    return created
+def consent_exists(item: ConsentPlan) -> bool:
+    return Consent.objects.filter(person__public_id=item.person, recipient__slug=item.recipient,
+                                  purpose__code=item.purpose, given_at=item.given_at).exists()
 
 
-def sharing_load(*, plan: TownPlan, step: Callable[[str], None]) -> tuple[int, int]:
-    """Load the agreements and consents inside `demo_load`'s transaction, through the
-    access services as the command line (each change logged, each consent with its signed
-    receipt); return how many of each were created. Agreements are found again by
-    provider, recipient and title, consents by person, recipient, purpose and date, so
-    loading again changes nothing (their public ids are drawn afresh on each machine:
-    the services choose them, and the log entries name them)."""
-    created = _agreements_ensure(agreement_plans(plan)), _consents_ensure(consent_plans(plan))
-    step("Sharing agreements and consents")
+def consent_give_planned(item: ConsentPlan) -> Consent:
+    """Give the planned consent through the access service (with its signed receipt)."""
+    return consent_give(
+        actor=SYSTEM, person=Person.objects.get(public_id=item.person),
+        recipient=Organization.objects.get(slug=item.recipient), categories=item.categories,
+        purpose=item.purpose, expires_at=item.expires_at, now=item.given_at,
+    )
+
+
+def consent_withdraw_planned(item: ConsentPlan, consent: Consent) -> None:
+    consent_withdraw(actor=SYSTEM, consent=consent, now=item.withdrawn_at)
+
+
+def sharing_load(*, plan: TownPlan, step: Callable[[str], None]) -> int:
+    """Load the agreements inside `demo_load`'s transaction, through the access services
+    as the command line (each change logged); return how many were created. Agreements
+    are found again by provider, recipient and title, so loading again changes nothing
+    (their public ids are drawn afresh on each machine: the services choose them, and the
+    log entries name them). Consents are given and withdrawn on their own dates by
+    `demo.history`, in time order with the reads they allow."""
+    created = _agreements_ensure(agreement_plans(plan))
+    step("Sharing agreements")
     return created
