@@ -109,7 +109,8 @@ def key_rotate(*, now: datetime | None = None) -> Rotation:
             )
             if ended != 1:
                 raise KeyRotationFailed(
-                    "Another rotation ended the current key first; nothing changed."
+                    "Another rotation ended the current key first; this one changed "
+                    f"nothing. The unused key file {path} can be removed."
                 )
             new = SigningKey.objects.create(
                 key_id=kid, public_key=platform_key.public_raw(private.public_key()),
