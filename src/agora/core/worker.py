@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from agora.core.commandline import out, setup_django
+from agora.core.commandline import fail, out, setup_django
 
 
 def worker_command(
@@ -22,15 +22,28 @@ def worker_command(
     setup_django()
     from django.conf import settings
     from django.core.management import call_command
+    from django.db import DatabaseError
 
     from agora.core.signals import worker_starting
 
-    worker_starting.send(sender=worker_command)
-    out.print(f"Agora worker: running tasks from the {settings.TASKS_BACKEND} backend; "
-              "Ctrl-C stops it.", highlight=False)
-    if settings.TASKS_BACKEND == "redis":
-        options = ["--with-scheduler"] + (["--burst"] if batch else [])
-        call_command("rqworker", "default", *options)
-    else:
-        options = ["--no-reload", "--no-startup-delay"] + (["--batch"] if batch else [])
-        call_command("db_worker", *options)
+    redis = settings.TASKS_BACKEND == "redis"
+    unreachable: tuple[type[BaseException], ...] = (DatabaseError,)
+    if redis:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+
+        unreachable += (RedisConnectionError,)
+    try:
+        worker_starting.send(sender=worker_command)
+        out.print(f"Agora worker: running tasks from the {settings.TASKS_BACKEND} backend; "
+                  "Ctrl-C stops it.", highlight=False)
+        if redis:
+            # RQ must build django-tasks' own job class to run a task.
+            options = ["--with-scheduler", "--job-class", "django_tasks_rq.Job"]
+            call_command("rqworker", "default", *options, *(["--burst"] if batch else []))
+        else:
+            options = ["--no-reload", "--no-startup-delay"] + (["--batch"] if batch else [])
+            call_command("db_worker", *options)
+    except unreachable as error:
+        where = f"Redis at {settings.REDIS_URL}" if redis else "the database"
+        hint = "" if redis else " (are its migrations applied? `agora manage migrate`)"
+        raise fail(f"The worker cannot use {where}{hint}: {error}", code=1) from error
