@@ -72,6 +72,7 @@ def serve(
     if not worker:
         # Replace this process, so Ctrl-C and signals reach gunicorn directly.
         os.execv(sys.executable, argv)  # noqa: S606 (fixed argv, no shell)
+        return  # execv never returns; a test's stand-in for it does
     raise typer.Exit(_run_together([argv, [sys.executable, "-m", "agora.cli", "worker"]]))
 
 
