@@ -150,11 +150,26 @@ def test_manage_passes_through_to_django(db):
     assert "0001_initial" in result.stdout
 
 
-def test_serve_collects_static_then_execs_gunicorn(db, settings, tmp_path, monkeypatch):
+def test_serve_runs_gunicorn_and_a_worker_together(db, settings, tmp_path, monkeypatch):
+    settings.STATIC_ROOT = tmp_path / "static"
+    calls = []
+    monkeypatch.setattr("agora.cli._run_together", lambda commands: calls.append(commands) or 0)
+    monkeypatch.setattr("agora.cli.os.execv", lambda path, argv: pytest.fail("exec'd"))
+    result = run("serve", "--port", "8011")
+    assert result.exit_code == 0, result.output
+    [[gunicorn, worker]] = calls
+    assert gunicorn[1:4] == ["-m", "gunicorn", "agora.wsgi"]
+    assert worker[1:] == ["-m", "agora.cli", "worker"]
+    assert "and a background worker" in result.output
+
+
+def test_serve_without_a_worker_collects_static_then_execs_gunicorn(
+    db, settings, tmp_path, monkeypatch
+):
     settings.STATIC_ROOT = tmp_path / "static"
     calls = []
     monkeypatch.setattr("agora.cli.os.execv", lambda path, argv: calls.append(argv))
-    result = run("serve", "--port", "8011")
+    result = run("serve", "--port", "8011", "--no-worker")
     assert result.exit_code == 0, result.output
     [argv] = calls
     assert argv[1:4] == ["-m", "gunicorn", "agora.wsgi"]

@@ -8,16 +8,20 @@ nothing written.
 """
 
 import os
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 
-from agora.audit.commands import audit_app
+from agora.audit.commands import audit_app, keys_app
 from agora.core.commandline import err, out, setup_django
 from agora.core.commands import backup_command, restore_command
+from agora.core.worker import worker_command
 from agora.demo.commands import demo_app
 from agora.organizations.commands import apiclient_app
 from agora.records.commands import people_app
@@ -30,6 +34,8 @@ app = typer.Typer(
 app.add_typer(demo_app, name="demo")
 app.add_typer(apiclient_app, name="apiclient")
 app.add_typer(audit_app, name="audit")
+app.add_typer(keys_app, name="keys")
+app.command("worker")(worker_command)
 app.add_typer(people_app, name="people")
 app.command("backup")(backup_command)
 app.command("restore")(restore_command)
@@ -40,14 +46,21 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="Gunicorn worker processes.")] = 2,
+    worker: Annotated[bool, typer.Option(
+        "--worker/--no-worker",
+        help="Also run one background worker (it signs tree heads on their cadence). "
+        "Turn it off where workers run on their own (`agora worker`).",
+    )] = True,
 ) -> None:
-    """Collect static files, then run gunicorn in this process (Ctrl-C stops it)."""
+    """Collect static files, then run gunicorn and one background worker (Ctrl-C stops both)."""
     setup_django()
     from django.core.management import call_command
 
     with out.status("Collecting static files…"):
         call_command("collectstatic", interactive=False, verbosity=0)
-    out.print(f"Serving Agora on http://{host}:{port} with {workers} workers; Ctrl-C stops it.")
+    also = " and a background worker" if worker else ""
+    out.print(f"Serving Agora on http://{host}:{port} with {workers} workers{also}; "
+              "Ctrl-C stops it.")
     sys.stdout.flush()
     sys.stderr.flush()
     import gunicorn
@@ -59,8 +72,52 @@ def serve(
             "--limit-request-field_size", "32768"]
     if gunicorn.version_info >= (27,):  # its control socket is one fixed path per user
         argv.append("--no-control-socket")
-    # Replace this process, so Ctrl-C and signals reach gunicorn directly.
-    os.execv(sys.executable, argv)  # noqa: S606 (fixed argv, no shell)
+    if not worker:
+        # Replace this process, so Ctrl-C and signals reach gunicorn directly.
+        os.execv(sys.executable, argv)  # noqa: S606 (fixed argv, no shell)
+        return  # execv never returns; a test's stand-in for it does
+    raise typer.Exit(_run_together([argv, [sys.executable, "-m", "agora.cli", "worker"]]))
+
+
+def _run_together(commands: list[list[str]]) -> int:
+    """Run the commands side by side until one ends or a signal comes; then stop them all.
+
+    Ctrl-C reaches every process of the terminal's group, so on SIGINT they are given a
+    moment to stop by themselves before a SIGTERM; SIGTERM (from a supervisor) is passed on
+    at once. When one process ends by itself, the others are stopped too, so a dead worker
+    never hides behind a live web server, and its exit code (1 if it was 0) is returned.
+    """
+    children = [subprocess.Popen(command) for command in commands]  # noqa: S603 (fixed argv)
+    asked: list[int] = []
+
+    def remember(signum, frame):
+        asked.append(signum)
+
+    previous = {number: signal.signal(number, remember)
+                for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        while not asked and all(child.poll() is None for child in children):
+            time.sleep(0.2)
+        if asked and signal.SIGTERM not in asked:
+            deadline = time.monotonic() + 3  # Ctrl-C: they got it too
+            while time.monotonic() < deadline and any(c.poll() is None for c in children):
+                time.sleep(0.1)
+        ended = next((child for child in children if child.poll() is not None), None)
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    if asked or ended is None:
+        return 0
+    return ended.returncode or 1
 
 
 def _readiness_problems(*, deploy: bool) -> list[str]:

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "ninja",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "agora.core",
     "agora.audit",
     "agora.people",
@@ -303,6 +305,31 @@ LOG_PSEUDONYM_KEY = env.str("AGORA_LOG_PSEUDONYM_KEY", default="")
 # AGORA_PLATFORM_KEY_FILE: the platform's Ed25519 key (signs tree heads and receipts);
 # made on first use. AGORA_PLATFORM_KEY (PEM text) takes precedence when set.
 PLATFORM_KEY_FILE = env.path("AGORA_PLATFORM_KEY_FILE", default=str(VAR_DIR / "platform-key.pem"))
+# AGORA_PLATFORM_KEY_DIR: where `agora keys rotate` writes each new platform key (one PEM
+# file per key, named by its key id); every key there can sign when the ring names it.
+PLATFORM_KEY_DIR = env.path("AGORA_PLATFORM_KEY_DIR", default=str(VAR_DIR / "platform-keys"))
+
+# Background work: django-tasks. The database backend keeps tasks in the database (durable,
+# no broker) and `agora worker` runs them; the Redis (RQ) backend is for larger deployments.
+# AGORA_TASKS_BACKEND: "database" (default) or "redis".
+TASKS_BACKEND = env.str("AGORA_TASKS_BACKEND", default="database").strip().lower()
+# AGORA_REDIS_URL: the Redis server of the RQ backend (only read when it is chosen).
+REDIS_URL = env.str("AGORA_REDIS_URL", default="redis://127.0.0.1:6379/0")
+if TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND == "redis":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    raise ImproperlyConfigured(
+        f"AGORA_TASKS_BACKEND is {TASKS_BACKEND!r}: set it to database or redis."
+    )
+# AGORA_TREE_HEAD_INTERVAL: seconds between signed tree heads (signed only when the log
+# has grown); the worker signs them.
+TREE_HEAD_INTERVAL = env.int("AGORA_TREE_HEAD_INTERVAL", default=60)
+if TREE_HEAD_INTERVAL < 1:
+    raise ImproperlyConfigured("AGORA_TREE_HEAD_INTERVAL must be at least 1 second.")
 
 # Pages
 # Forms render as GOV.UK Frontend markup (label, hint, error message, govuk-* classes).

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from agora.access.receipts import canonical_json, consent_receipt_verify
 from agora.access.services import consent_give
-from agora.core.platform_key import platform_public_key_b64
+from agora.audit.keys import key_rotate, signing_key_current
+from agora.core.platform_key import b64, private_key
 from tests.factories import PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,9 @@ def test_receipt_has_the_kantara_and_iso_27560_fields(consent, foodbank):
     assert receipt["spiCat"] == ["Health"]
     assert receipt["expiresAt"].endswith("Z")
     assert receipt["withdrawnAt"] is None
-    assert receipt["publicKey"] == platform_public_key_b64()
+    current = signing_key_current()
+    assert receipt["publicKey"] == b64(bytes(current.public_key))
+    assert receipt["keyId"] == current.key_id
 
 
 def test_canonical_json_is_sorted_and_compact():
@@ -99,3 +102,39 @@ def test_signature_of_another_receipt_fails(consent, foodbank):
         expires_at=timezone.now() + timedelta(days=1),
     )
     assert not consent_receipt_verify(consent.receipt, other.receipt_signature)
+
+
+def test_a_receipt_signed_before_a_key_rotation_still_verifies(consent, foodbank, key_dir):
+    old_key = consent.receipt["keyId"]
+    rotation = key_rotate()
+    assert consent_receipt_verify(consent.receipt, consent.receipt_signature)
+    person = PersonFactory(user=UserFactory())
+    newer = consent_give(
+        actor=person.user, person=person, recipient=foodbank, categories=["housing"],
+        purpose="debt-advice", expires_at=timezone.now() + timedelta(days=1),
+    )
+    assert newer.receipt["keyId"] == rotation.new.key_id != old_key
+    assert consent_receipt_verify(newer.receipt, newer.receipt_signature)
+
+
+def test_a_receipt_from_before_key_ids_verifies_by_its_public_key(consent):
+    receipt = copy.deepcopy(consent.receipt)
+    receipt.pop("keyId")  # as issued before keys had ids: only publicKey names the key
+    signer = private_key(consent.receipt["keyId"])
+    assert consent_receipt_verify(receipt, b64(signer.sign(canonical_json(receipt))))
+    assert not consent_receipt_verify(receipt, consent.receipt_signature)  # other bytes
+
+
+def test_a_receipt_naming_a_key_the_platform_never_published_fails(consent):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from agora.core.platform_key import key_id, public_raw
+
+    forger = Ed25519PrivateKey.generate()
+    receipt = copy.deepcopy(consent.receipt)
+    receipt.update(keyId=key_id(forger.public_key()),
+                   publicKey=b64(public_raw(forger.public_key())))
+    signature = b64(forger.sign(canonical_json(receipt)))
+    assert not consent_receipt_verify(receipt, signature)
+    receipt["keyId"] = consent.receipt["keyId"]  # the platform's id, the forger's key
+    assert not consent_receipt_verify(receipt, b64(forger.sign(canonical_json(receipt))))

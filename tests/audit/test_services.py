@@ -3,9 +3,9 @@
 import pytest
 from django.db import transaction
 
-from agora.audit import merkle
+from agora.audit import keys, merkle
 from agora.audit.canonical import head_message, leaf_data, subject_pseudonym
-from agora.audit.exceptions import LogIsAppendOnly
+from agora.audit.exceptions import LogIsAppendOnly, NoTreeHead
 from agora.audit.models import LogEntry, LogNode, LogState, TreeHead
 from agora.audit.selectors import log_size, tree_root
 from agora.audit.services import (
@@ -17,7 +17,6 @@ from agora.audit.services import (
 )
 from agora.audit.verify import log_verify
 from agora.core.exceptions import InvalidInput
-from agora.core.platform_key import platform_verify
 from tests.audit.helpers import CASEWORKER, append, draft, leaf_hashes
 
 pytestmark = pytest.mark.django_db
@@ -102,15 +101,29 @@ def test_a_tree_head_is_signed_once_per_size():
     assert tree_head_sign().pk == head.pk
     assert head.size == 5 and bytes(head.root_hash) == merkle.root_from_leaves(leaf_hashes())
     message = head_message(5, bytes(head.root_hash), head.signed_at)
-    assert platform_verify(bytes(head.signature), message)
+    assert head.key_id == keys.signing_key_current().key_id
+    assert keys.verify(head.key_id, bytes(head.signature), message)
     assert tree_head_latest().pk == head.pk
-    append(1)
-    newer = tree_head_latest()
-    assert newer.size == 6 and TreeHead.objects.count() == 2
 
 
-def test_an_empty_log_has_a_signed_head_of_the_empty_root():
-    head = tree_head_latest()
+def test_reading_the_latest_head_never_signs_a_new_one():
+    append(5)
+    head = tree_head_sign()
+    append(3)
+    for _ in range(3):
+        assert tree_head_latest().pk == head.pk
+    assert TreeHead.objects.count() == 1
+    assert tree_head_sign().size == 8 and tree_head_latest().size == 8
+
+
+def test_before_any_head_is_signed_the_latest_is_a_clear_not_found():
+    append(2)
+    with pytest.raises(NoTreeHead, match="No tree head has been signed yet"):
+        tree_head_latest()
+
+
+def test_an_empty_log_can_be_signed_with_the_empty_root():
+    head = tree_head_sign()
     assert head.size == 0 and bytes(head.root_hash) == merkle.EMPTY_ROOT
 
 

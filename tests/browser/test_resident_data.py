@@ -4,6 +4,7 @@ import pytest
 
 from agora.access.models import DataCategory, Purpose
 from agora.access.vocabulary import load_vocabulary
+from agora.audit.services import tree_head_sign
 from agora.people.models import Person
 from tests.browser.axe import assert_no_axe_violations
 from tests.browser.helpers import resident, sign_in_with_password
@@ -67,6 +68,7 @@ def test_activity_filters_and_pages_work_without_javascript(live_server, page_wi
 def test_verify_page_is_accessible(live_server, page, ann):
     entry = staff_entry(ann)
     staff_entry(ann)
+    tree_head_sign()  # what the worker's cadence does
     open_as(page, live_server, ann, "/account/activity/")
     page.get_by_role("link", name=f"Check this entry (number {entry.seq})").click()
     assert heading(page) == "Check this log entry"
@@ -78,10 +80,29 @@ def test_verify_page_of_a_tampered_entry_is_accessible(live_server, page, ann):
     from tests.portal.helpers import tamper
 
     entry = staff_entry(ann, decision="deny")
+    tree_head_sign()
     tamper(entry, reason="nothing to see")
     open_as(page, live_server, ann, f"/account/activity/{entry.seq}/verify/")
     assert page.get_by_role("alert").get_by_text("Not verified").is_visible()
     assert_no_axe_violations(page)
+
+
+def test_an_entry_waiting_for_the_next_signed_head_says_so_and_is_accessible(
+    live_server, page, ann
+):
+    staff_entry(ann)
+    tree_head_sign()
+    newer = staff_entry(ann)
+    open_as(page, live_server, ann, "/account/activity/")
+    assert page.get_by_text("Waiting for the next signed head", exact=True).count() == 1
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name=f"Check this entry (number {newer.seq})").click()
+    assert page.get_by_role("heading", name="Waiting for the next signed head").is_visible()
+    assert page.get_by_text("Not verified").count() == 0
+    assert_no_axe_violations(page)
+    tree_head_sign()  # the next head comes: the same page now verifies the entry
+    page.reload()
+    assert page.get_by_text("This entry is in the log the platform signed").is_visible()
 
 
 def test_download_page_is_accessible(live_server, page, ann):

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from agora.audit.models import LogEntry
+from agora.audit.services import tree_head_sign
 from agora.portal.activity import PAGE_SIZE
 from tests.factories import OrganizationFactory, UserFactory
 from tests.portal.helpers import resident_with_person, staff_entry, tamper
@@ -115,6 +116,7 @@ def test_verify_page_says_verified_for_a_real_entry(client, ann):
     entry = staff_entry(ann)
     for _ in range(4):
         staff_entry(ann)
+    tree_head_sign()
     response = client.get(reverse("portal:activity_verify", args=[entry.seq]))
     assert response.status_code == 200
     page = text(response)
@@ -130,6 +132,7 @@ def test_verify_page_says_verified_for_a_real_entry(client, ann):
 def test_verify_page_says_not_verified_when_the_entry_was_edited(client, ann):
     entry = staff_entry(ann, decision="deny")
     staff_entry(ann)
+    tree_head_sign()
     tamper(entry, decision="permit")
     page = text(client.get(reverse("portal:activity_verify", args=[entry.seq])))
     assert "Not verified" in page
@@ -168,3 +171,22 @@ def test_account_page_links_to_the_data_pages(client, ann):
 def test_account_page_of_an_operator_has_no_data_links(client):
     client.force_login(UserFactory(operator=True, totp=True))
     assert reverse("portal:activity") not in client.get(reverse("portal:account")).content.decode()
+
+
+def test_entries_newer_than_the_signed_head_say_they_are_waiting(client, ann, settings):
+    settings.TREE_HEAD_INTERVAL = 60
+    signed = staff_entry(ann)
+    tree_head_sign()
+    newer = staff_entry(ann)
+    listing = text(client.get(reverse("portal:activity")))
+    assert listing.count("Waiting for the next signed head") == 1
+    page = text(client.get(reverse("portal:activity_verify", args=[newer.seq])))
+    assert "Waiting for the next signed head" in page
+    assert "every 60 seconds" in page
+    assert "Not verified" not in page and "This entry is in the log" not in page
+    page = text(client.get(reverse("portal:activity_verify", args=[signed.seq])))
+    assert "This entry is in the log the platform signed" in page
+    tree_head_sign()
+    assert "Waiting" not in text(client.get(reverse("portal:activity")))
+    page = text(client.get(reverse("portal:activity_verify", args=[newer.seq])))
+    assert "This entry is in the log the platform signed" in page

@@ -177,8 +177,10 @@ def test_receipt_downloads_as_signed_json(client, ann, food_bank):
     assert "attachment" in response["Content-Disposition"]
     document = json.loads(response.content)
     assert set(document) == {"receipt", "signature", "signature_algorithm",
-                             "platform_public_key"}
+                             "platform_key_id", "platform_public_key"}
     assert consent_receipt_verify(document["receipt"], document["signature"])
+    assert document["platform_key_id"] == document["receipt"]["keyId"]
+    assert document["platform_public_key"] == document["receipt"]["publicKey"]
 
 
 def test_withdrawal_asks_first_then_takes_effect_at_once(client, ann, food_bank):

@@ -9,7 +9,9 @@ from agora.audit.person_log import (
     log_entries_for_subject,
     log_entry_verification,
     log_organizations_for_subject,
+    signed_size,
 )
+from agora.audit.services import tree_head_sign
 from tests.factories import OrganizationFactory
 from tests.portal.helpers import resident_with_person, staff_entry, tamper
 
@@ -46,6 +48,7 @@ def test_no_subject_or_unknown_decision_finds_nothing(ann):
 
 def test_verification_of_a_real_entry(ann):
     entries = [staff_entry(ann) for _ in range(7)]
+    tree_head_sign()
     check = log_entry_verification(subject=str(ann.public_id), seq=entries[2].seq)
     assert check.verified
     assert check.leaf_hash == bytes(entries[2].leaf_hash) == check.stored_leaf_hash
@@ -68,8 +71,10 @@ def test_an_entry_of_someone_else_is_not_checked_for_me(ann):
 def test_an_edited_entry_is_not_verified(ann, change):
     entry = staff_entry(ann, decision="deny")
     staff_entry(ann)
+    tree_head_sign()
     tamper(entry, **change)
     check = log_entry_verification(subject=str(ann.public_id), seq=entry.seq)
+    assert not check.waiting
     assert not check.included and not check.verified
     assert check.leaf_hash != check.stored_leaf_hash
     assert check.leaf_hash == entry_leaf_hash(LogEntry.objects.get(seq=entry.seq))
@@ -78,6 +83,7 @@ def test_an_edited_entry_is_not_verified(ann, change):
 def test_an_entry_moved_to_another_subject_is_not_verified(ann):
     _, bob = resident_with_person()
     entry = staff_entry(bob)
+    tree_head_sign()
     tamper(entry, subject=str(ann.public_id))
     check = log_entry_verification(subject=str(ann.public_id), seq=entry.seq)
     assert check.included  # the hashed fields are intact…
@@ -86,18 +92,19 @@ def test_an_entry_moved_to_another_subject_is_not_verified(ann):
 
 def test_a_forged_tree_head_signature_is_reported(ann):
     entry = staff_entry(ann)
-    head = log_entry_verification(subject=str(ann.public_id), seq=entry.seq).head
+    head = tree_head_sign()
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {TreeHead._meta.db_table} SET signature = %s WHERE id = %s",
                        [b"\x00" * 64, head.pk])
     check = log_entry_verification(subject=str(ann.public_id), seq=entry.seq)
-    assert not check.signature_valid and not check.verified
+    assert not check.waiting and not check.signature_valid and not check.verified
 
 
 def test_a_missing_tree_node_is_a_problem_not_a_crash(ann):
     entries = [staff_entry(ann) for _ in range(4)]
+    tree_head_sign()
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -106,3 +113,34 @@ def test_a_missing_tree_node_is_a_problem_not_a_crash(ann):
     check = log_entry_verification(subject=str(ann.public_id), seq=entries[0].seq)
     assert not check.verified
     assert check.problem
+
+
+def test_entries_newer_than_the_signed_head_wait_for_the_next_one(ann):
+    first = staff_entry(ann)
+    check = log_entry_verification(subject=str(ann.public_id), seq=first.seq)
+    assert check.waiting and check.head is None and not check.verified  # no head at all yet
+    tree_head_sign()
+    newer = staff_entry(ann)
+    assert signed_size() == 1
+    check = log_entry_verification(subject=str(ann.public_id), seq=newer.seq)
+    assert check.waiting and check.head.size == 1 and not check.verified
+    assert log_entry_verification(subject=str(ann.public_id), seq=first.seq).verified
+    tree_head_sign()  # the cadence signs the next head: the entry becomes checkable
+    check = log_entry_verification(subject=str(ann.public_id), seq=newer.seq)
+    assert not check.waiting and check.verified and check.head.size == 2
+
+
+def test_an_entry_signed_before_a_key_rotation_still_verifies(ann, key_dir):
+    from agora.audit.keys import key_rotate
+
+    entry = staff_entry(ann)
+    old_head = tree_head_sign()
+    rotation = key_rotate()
+    staff_entry(ann)
+    new_head = tree_head_sign()
+    assert (old_head.key_id, new_head.key_id) == (rotation.old.key_id, rotation.new.key_id)
+    check = log_entry_verification(subject=str(ann.public_id), seq=entry.seq)
+    assert check.verified and check.head.key_id == rotation.new.key_id
+    from agora.audit.person_log import tree_head_signature_valid
+
+    assert tree_head_signature_valid(old_head)

@@ -9,7 +9,7 @@ import base64
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from agora.audit import selectors, services
+from agora.audit import keys, selectors, services
 from agora.audit.canonical import format_time
 from agora.audit.schemas import (
     ConsistencyIn,
@@ -17,29 +17,36 @@ from agora.audit.schemas import (
     InclusionIn,
     InclusionOut,
     PublicKeyOut,
+    PublicKeysOut,
+    PublishedKeyOut,
     TreeHeadOut,
 )
-from agora.core.platform_key import platform_public_key_b64
+from agora.core.platform_key import ALGORITHM
 from agora.core.problems import problems
 
 router = Router(tags=["transparency log"])
-ALGORITHM = "Ed25519"
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(bytes(raw)).decode()
 
 
 @router.get(
     "/tree-head", response=TreeHeadOut, summary="Latest signed tree head",
-    url_name="audit-tree-head",
+    openapi_extra=problems(404), url_name="audit-tree-head",
 )
 def tree_head(request: HttpRequest) -> TreeHeadOut:
-    """Return the latest tree head signed by the platform key (signing the current size
-    first if the log has grown since)."""
+    """Return the latest signed tree head, with the id and public half of the key that
+    signed it. Heads are signed on a cadence, never on request: entries newer than it
+    wait for the next one."""
     head = services.tree_head_latest()
     return TreeHeadOut(
         tree_size=head.size,
         root_hash=bytes(head.root_hash).hex(),
         timestamp=format_time(head.signed_at),
-        signature=base64.b64encode(bytes(head.signature)).decode(),
-        public_key=platform_public_key_b64(),
+        signature=_b64(head.signature),
+        key_id=head.key_id,
+        public_key=_b64(keys.public_key_of(head.key_id) or b""),
         algorithm=ALGORITHM,
     )
 
@@ -71,7 +78,28 @@ def proof_consistency(request: HttpRequest, query: Query[ConsistencyIn]) -> Cons
     )
 
 
-@router.get("/public-key", response=PublicKeyOut, summary="Platform public key")
+@router.get("/public-key", response=PublicKeyOut, summary="Current platform public key")
 def public_key(request: HttpRequest) -> PublicKeyOut:
-    """Return the platform's Ed25519 public key, which signs tree heads."""
-    return PublicKeyOut(algorithm=ALGORITHM, public_key=platform_public_key_b64())
+    """Return the platform's current Ed25519 public key and its id (older keys, which
+    signed older heads and receipts, are under `public-keys`)."""
+    current = keys.signing_key_current()
+    return PublicKeyOut(
+        algorithm=ALGORITHM, public_key=_b64(current.public_key), key_id=current.key_id
+    )
+
+
+@router.get(
+    "/public-keys", response=PublicKeysOut, summary="Every platform public key",
+    url_name="audit-public-keys",
+)
+def public_keys(request: HttpRequest) -> PublicKeysOut:
+    """Return every key the platform has signed with, with when each was in use, so that
+    anything signed before a rotation still verifies."""
+    return PublicKeysOut(keys=[
+        PublishedKeyOut(
+            key_id=key.key_id, algorithm=ALGORITHM, public_key=_b64(key.public_key),
+            valid_from=format_time(key.valid_from),
+            valid_until=format_time(key.valid_until) if key.valid_until else None,
+        )
+        for key in keys.keys_published()
+    ])

@@ -35,3 +35,46 @@ class LogCorrupted(AgoraError):
     code = "log-corrupted"
     status = 500
     title = "The transparency log is damaged"
+
+
+class PlatformKeyUnavailable(AgoraError):
+    """The ring's current key is not reachable by this process (its file or variable is
+    missing). Operators: give every process the key files of AGORA_PLATFORM_KEY_DIR."""
+
+    code = "platform-key-unavailable"
+    status = 500
+    title = "The platform's signing key is not available"
+
+
+class KeyRotationFailed(AgoraError):
+    """A key rotation stopped before it was recorded; the old key is still in use."""
+
+    code = "key-rotation-failed"
+    status = 500
+    title = "The platform key was not rotated"
+
+
+class NoTreeHead(NotFound):
+    """No tree head has been signed yet. The worker signs one within
+    AGORA_TREE_HEAD_INTERVAL seconds of the first entry; `agora audit sign-head` signs
+    one at once."""
+
+    code = "no-tree-head"
+    title = "No tree head has been signed yet"
+
+
+class WitnessAlarm(AgoraError):
+    """The witnessed log misbehaved: a fork, a rollback, a bad signature or a changed key.
+    Keep the witness's stored heads: they are the evidence."""
+
+    code = "witness-alarm"
+    status = 409
+    title = "The witnessed log is not consistent with what it showed before"
+
+
+class WitnessCannotCheck(AgoraError):
+    """The witnessed site could not be checked: it is down or answered something else."""
+
+    code = "witness-cannot-check"
+    status = 502
+    title = "The witnessed site could not be checked"

@@ -172,6 +172,9 @@ class TreeHead(AppendOnlyModel):
     root_hash = models.BinaryField(max_length=32)
     signed_at = models.DateTimeField()
     signature = models.BinaryField(max_length=64)
+    key_id = models.CharField(
+        max_length=64, blank=True, help_text="Id of the platform key that signed it."
+    )
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -180,3 +183,78 @@ class TreeHead(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"tree head {self.size} {bytes(self.root_hash).hex()[:16]}…"
+
+
+class SigningKey(models.Model):
+    """One platform key of the ring, public half: published with when it was in use.
+
+    The current key has no `valid_until`; a rotation ends it and starts the next in one
+    transaction (its conditional update lets only one of two racing rotations through).
+    Rows are never deleted, so every old signature keeps its key.
+    """
+
+    key_id = models.CharField(max_length=64, unique=True, help_text="RFC 7638 thumbprint.")
+    public_key = models.BinaryField(max_length=32, help_text="Raw Ed25519 public key.")
+    valid_from = models.DateTimeField()
+    valid_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["valid_from", "id"]
+
+    def __str__(self) -> str:
+        return f"key {self.key_id}"
+
+
+class TreeHeadSchedule(models.Model):
+    """The cadence of signed tree heads: the one pending tick, named by its token.
+
+    A tick whose token is no longer this row's does nothing, so at most one chain of
+    ticks lives however often workers start (see `audit.cadence`).
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    token = models.CharField(max_length=32, blank=True)
+    next_run_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"next tree head at {self.next_run_at}"
+
+
+class WitnessedHead(models.Model):
+    """A tree head of another (or this) Agora that `agora audit witness` accepted."""
+
+    origin = models.CharField(max_length=300, help_text="The witnessed site's base URL.")
+    size = models.BigIntegerField()
+    root_hash = models.BinaryField(max_length=32)
+    signed_at = models.CharField(max_length=40, help_text="The head's timestamp, as signed.")
+    key_id = models.CharField(max_length=64)
+    signature = models.BinaryField(max_length=64)
+    first_seen_at = models.DateTimeField()
+    checked_at = models.DateTimeField(help_text="When the witness last saw this head.")
+
+    class Meta:
+        ordering = ["origin", "size"]
+        constraints = [
+            models.UniqueConstraint(fields=["origin", "size"], name="audit_witnessed_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.origin} at {self.size}"
+
+
+class WitnessedKey(models.Model):
+    """A public key a witnessed site published, trusted from when the witness first saw it."""
+
+    origin = models.CharField(max_length=300)
+    key_id = models.CharField(max_length=64)
+    public_key = models.BinaryField(max_length=32)
+    first_seen_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["origin", "first_seen_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["origin", "key_id"], name="audit_witnessed_key_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.origin} key {self.key_id}"

@@ -14,13 +14,11 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from agora.audit import merkle
+from agora.audit import keys, merkle
 from agora.audit.canonical import HASHED_FIELDS, head_message, leaf_data, subject_pseudonym
 from agora.audit.exceptions import LogCorrupted, TreeSizeOutOfRange
 from agora.audit.models import LogEntry, TreeHead
 from agora.audit.selectors import inclusion_proof
-from agora.audit.services import tree_head_latest
-from agora.core.platform_key import platform_verify
 
 DECISIONS = frozenset(LogEntry.Decision.values)
 
@@ -64,9 +62,22 @@ def entry_leaf_hash(entry: LogEntry) -> bytes:
     return merkle.leaf_hash(leaf_data({name: getattr(entry, name) for name in HASHED_FIELDS}))
 
 
+def signed_size() -> int:
+    """Return the size of the latest signed tree head (0 when none is signed yet).
+
+    Entries at or beyond it wait for the next signed head before they can be checked.
+    """
+    size = TreeHead.objects.order_by("-size").values_list("size", flat=True).first()
+    return size or 0
+
+
 @dataclass(frozen=True)
 class EntryVerification:
-    """What checking one entry found: each step, and whether all of them hold."""
+    """What checking one entry found: each step, and whether all of them hold.
+
+    `waiting` means the entry is newer than the latest signed tree head: nothing is
+    wrong, it becomes checkable when the next head is signed.
+    """
 
     entry: LogEntry
     leaf_hash: bytes  # recomputed from the entry as stored now
@@ -77,10 +88,14 @@ class EntryVerification:
     pseudonym_matches: bool  # the hashed pseudonym is the subject's
     included: bool  # the recomputed leaf hash leads to the signed root
     problem: str = ""
+    waiting: bool = False
 
     @property
     def verified(self) -> bool:
-        return self.signature_valid and self.pseudonym_matches and self.included
+        return (
+            not self.waiting and self.signature_valid and self.pseudonym_matches
+            and self.included
+        )
 
     @property
     def proof_request(self) -> dict[str, int]:
@@ -89,9 +104,10 @@ class EntryVerification:
 
 
 def tree_head_signature_valid(head: TreeHead) -> bool:
-    """Return whether the platform key signed this head's size, root and time."""
+    """Return whether the key the head names, as the platform published it, signed its
+    size, root and time (heads signed before a key rotation still verify)."""
     message = head_message(head.size, bytes(head.root_hash), head.signed_at)
-    return platform_verify(bytes(head.signature), message)
+    return keys.verify(head.key_id, bytes(head.signature), message)
 
 
 def log_entry_verification(*, subject: str, seq: int) -> EntryVerification | None:
@@ -100,7 +116,7 @@ def log_entry_verification(*, subject: str, seq: int) -> EntryVerification | Non
     Returns None when there is no such entry about this subject (missing and someone
     else's look the same). The leaf hash is recomputed from the entry's fields as they
     are stored now, so an entry edited in the database no longer leads to the signed
-    root and the check says so.
+    root and the check says so. An entry newer than the latest signed head is `waiting`.
     """
     if not subject:
         return None
@@ -108,7 +124,14 @@ def log_entry_verification(*, subject: str, seq: int) -> EntryVerification | Non
     if entry is None:
         return None
     leaf = entry_leaf_hash(entry)
-    head = tree_head_latest()
+    pseudonym_matches = subject_pseudonym(entry.subject) == entry.subject_pseudonym
+    head = TreeHead.objects.order_by("-size").first()
+    if head is None or seq >= head.size:
+        return EntryVerification(
+            entry=entry, leaf_hash=leaf, stored_leaf_hash=bytes(entry.leaf_hash), head=head,
+            proof=[], signature_valid=False, pseudonym_matches=pseudonym_matches,
+            included=False, waiting=True,
+        )
     signature_valid = tree_head_signature_valid(head)
     proof: list[bytes] = []
     problem = ""
@@ -126,7 +149,7 @@ def log_entry_verification(*, subject: str, seq: int) -> EntryVerification | Non
         head=head,
         proof=proof,
         signature_valid=signature_valid,
-        pseudonym_matches=subject_pseudonym(entry.subject) == entry.subject_pseudonym,
+        pseudonym_matches=pseudonym_matches,
         included=bool(included),
         problem=problem,
     )

@@ -21,6 +21,22 @@ class ConsistencyIn(InputSchema):
 class PublicKeyOut(Schema):
     algorithm: str = Field(description="Always `Ed25519`.")
     public_key: str = Field(description="The raw 32-byte public key, base64.")
+    key_id: str = Field(
+        description="The key's id: its RFC 7638 JWK thumbprint (base64url SHA-256)."
+    )
+
+
+class PublishedKeyOut(PublicKeyOut):
+    valid_from: str = Field(description="When the key began to sign: ISO 8601 UTC.")
+    valid_until: str | None = Field(
+        description="When it stopped (a rotation), or null for the current key."
+    )
+
+
+class PublicKeysOut(Schema):
+    keys: list[PublishedKeyOut] = Field(
+        description="Every key the platform has signed with, oldest first."
+    )
 
 
 class TreeHeadOut(PublicKeyOut):
@@ -28,7 +44,7 @@ class TreeHeadOut(PublicKeyOut):
     root_hash: str = Field(description=f"RFC 6962 root of the first tree_size entries. {HEX_HASH}")
     timestamp: str = Field(description="When it was signed: ISO 8601 UTC with microseconds.")
     signature: str = Field(
-        description="Ed25519 signature, base64, over the UTF-8 bytes "
+        description="Ed25519 signature, base64, by the key `key_id` over the UTF-8 bytes "
         "`agora-tree-head:v1\\n<tree_size>\\n<root_hash>\\n<timestamp>`."
     )
 

@@ -14,12 +14,12 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from agora.audit import merkle
+from agora.audit import keys, merkle
 from agora.audit.canonical import head_message, leaf_data, subject_pseudonym
+from agora.audit.exceptions import NoTreeHead
 from agora.audit.models import LogEntry, LogNode, LogState, TreeHead
-from agora.audit.selectors import log_size, nodes_fetch, tree_root
+from agora.audit.selectors import nodes_fetch, tree_root
 from agora.core.exceptions import InvalidInput
-from agora.core.platform_key import platform_sign
 
 ACTIONS = frozenset(LogEntry.Action.values)
 DECISIONS = frozenset(LogEntry.Decision.values)
@@ -199,7 +199,11 @@ def entry_subject_pseudonymise(*, subject: str) -> int:
 
 
 def tree_head_sign() -> TreeHead:
-    """Sign the tree at its current size with the platform key (once per size)."""
+    """Sign the tree at its current size with the current platform key (once per size).
+
+    The worker calls this on a cadence (`audit.cadence`) and `agora audit sign-head` on
+    demand; reads never sign, so a busy log does not grow a head per request.
+    """
     with transaction.atomic():
         size = _state_locked().size
         head = TreeHead.objects.filter(size=size).first()
@@ -207,15 +211,19 @@ def tree_head_sign() -> TreeHead:
             return head
         root = tree_root(size)
         signed_at = timezone.now()
-        signature = platform_sign(head_message(size, root, signed_at))
+        signed = keys.sign(head_message(size, root, signed_at))
         return TreeHead.objects.create(
-            size=size, root_hash=root, signed_at=signed_at, signature=signature
+            size=size, root_hash=root, signed_at=signed_at, signature=signed.signature,
+            key_id=signed.key_id,
         )
 
 
 def tree_head_latest() -> TreeHead:
-    """Return the latest signed tree head, signing the current size first if it is newer."""
+    """Return the latest signed tree head; refuse with `NoTreeHead` when none is signed yet.
+
+    It never signs: entries newer than it wait for the next head the cadence signs.
+    """
     head = TreeHead.objects.order_by("-size").first()
-    if head is None or head.size < log_size():
-        head = tree_head_sign()
+    if head is None:
+        raise NoTreeHead()
     return head

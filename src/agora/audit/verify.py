@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from agora.audit import merkle
 from agora.audit.canonical import HASHED_FIELDS, head_message, leaf_data
-from agora.audit.models import LogEntry, LogNode, LogState, TreeHead
-from agora.core.platform_key import platform_verify
+from agora.audit.models import LogEntry, LogNode, LogState, SigningKey, TreeHead
+from agora.core.platform_key import signature_valid
 
 CHUNK = 10_000
 
@@ -89,12 +89,18 @@ class _Replay:
         return merkle.fold([digest for _, digest in self.stack])
 
 
-def _check_head(head, root: bytes, seq: int | None) -> None:
-    size, root_hash, signed_at, signature = head
+def _check_head(head, root: bytes, seq: int | None, ring: dict[str, bytes]) -> None:
+    size, root_hash, signed_at, signature, kid = head
     root_hash, signature = bytes(root_hash), bytes(signature)
-    if not platform_verify(signature, head_message(size, root_hash, signed_at)):
+    public = ring.get(kid)
+    if public is None:
         raise _Failed("bad-head-signature", seq,
-                      f"The signature of the tree head at size {size} does not verify.")
+                      f"The tree head at size {size} names key “{kid}”, which the platform "
+                      "never published.")
+    if not signature_valid(public, signature, head_message(size, root_hash, signed_at)):
+        raise _Failed("bad-head-signature", seq,
+                      f"The signature of the tree head at size {size} does not verify "
+                      f"with key {kid}.")
     if root_hash != root:
         raise _Failed("head-root-mismatch", seq,
                       f"The signed tree head at size {size} does not match the entries.")
@@ -120,7 +126,11 @@ def _check_entry(seq: int, expected: int, row: tuple, stored_node) -> bytes:
 def log_verify(*, progress: Callable[[int, int], None] | None = None) -> VerifyReport:
     """Recompute the log from its entries and check nodes and signed heads; see the module."""
     heads = list(TreeHead.objects.order_by("size").values_list(
-        "size", "root_hash", "signed_at", "signature"))
+        "size", "root_hash", "signed_at", "signature", "key_id"))
+    # Every head is checked with the key it names, so heads signed before a rotation
+    # still verify after it.
+    ring = {kid: bytes(public) for kid, public in SigningKey.objects.values_list(
+        "key_id", "public_key")}
     state = LogState.objects.filter(pk=1).values_list("size", "frontier").first() or (0, b"")
     report = VerifyReport(size=state[0])
     size = report.size
@@ -146,7 +156,7 @@ def log_verify(*, progress: Callable[[int, int], None] | None = None) -> VerifyR
     head = next(pending, None)
     try:
         while head is not None and head[0] == 0:
-            _check_head(head, merkle.EMPTY_ROOT, None)
+            _check_head(head, merkle.EMPTY_ROOT, None, ring)
             report.heads += 1
             head = next(pending, None)
         expected = 0
@@ -160,7 +170,7 @@ def log_verify(*, progress: Callable[[int, int], None] | None = None) -> VerifyR
             expected = seq + 1
             report.entries += 1
             while head is not None and head[0] == expected:
-                _check_head(head, replay.root(), seq)
+                _check_head(head, replay.root(), seq, ring)
                 report.heads += 1
                 head = next(pending, None)
             if progress and expected % CHUNK == 0:

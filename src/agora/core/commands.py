@@ -33,8 +33,9 @@ def backup_command(
             raise fail(error.detail, code=1) from None
     out.print(f"Backed up the {result.engine} database to {result.path} "
               f"({result.size_bytes:,} bytes).", soft_wrap=True)
-    out.print(f"Keep the platform key ({settings.PLATFORM_KEY_FILE}) with it: "
-              "signatures are checked with it.", soft_wrap=True)
+    out.print(f"Keep the platform's private keys ({settings.PLATFORM_KEY_FILE} and "
+              f"{settings.PLATFORM_KEY_DIR}/) with it: new heads and receipts are signed "
+              "with them.", soft_wrap=True)
 
 
 def restore_command(

@@ -1,80 +1,178 @@
-"""The platform's own Ed25519 key: it signs transparency-log tree heads and consent receipts.
+"""The private halves of the platform's Ed25519 keys: where they are kept, their ids, signing.
 
-The private key comes from AGORA_PLATFORM_KEY (PEM text) or the file named by
-AGORA_PLATFORM_KEY_FILE. When neither holds a key, one is made on first use and written
-to that file with mode 0600; of several processes racing to do so, exactly one wins
-(O_EXCL) and the others read its key.
+The platform signs transparency-log tree heads and consent receipts. Which key is
+*current*, and every public key with its validity, is the audit app's key ring (a table,
+so every process and every verifier sees the same); this module only finds the private
+keys this process can reach, each named by its key id:
+
+- `AGORA_PLATFORM_KEY`: PEM text of one or more private keys (concatenated);
+- `AGORA_PLATFORM_KEY_FILE`: the first key's file (made on first use when the ring is
+  empty and no key is reachable);
+- `AGORA_PLATFORM_KEY_DIR`: one file per rotated key, `<key id>.pem`, written by
+  `agora keys rotate`.
+
+A key id is the key's RFC 7638 JWK thumbprint (base64url SHA-256 of its canonical JWK),
+so anyone holding the public key can compute it. New key files are written atomically
+(a temporary file, then a hard link that fails if the name exists), readable only by
+their owner; of several processes racing to make the first key, exactly one wins.
 """
 
 import base64
 import os
-from functools import cache
+import re
+import tempfile
+import threading
 from pathlib import Path
 
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from joserfc.jwk import OKPKey
+
+ALGORITHM = "Ed25519"
+_PEM_BLOCK = re.compile(
+    rb"-----BEGIN [A-Z ]*PRIVATE KEY-----.+?-----END [A-Z ]*PRIVATE KEY-----", re.S
+)
+_KEY_ID = re.compile(r"^[A-Za-z0-9_-]{43}$")
+_loaded: dict[str, Ed25519PrivateKey] = {}
+_lock = threading.Lock()
+
+
+def key_id(public: Ed25519PublicKey) -> str:
+    """Return the key's id: its RFC 7638 JWK thumbprint (43 base64url characters)."""
+    return OKPKey.import_key(public).thumbprint()
+
+
+def public_raw(public: Ed25519PublicKey) -> bytes:
+    """Return the raw 32 bytes of a public key: what the ring stores and publishes."""
+    return public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def public_key_id(raw: bytes) -> str:
+    """Return the key id of a raw 32-byte public key (ValueError when it is not one)."""
+    return key_id(Ed25519PublicKey.from_public_bytes(raw))
+
+
+def b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
 
 
 def _load_pem(pem: bytes, source: str) -> Ed25519PrivateKey:
     try:
         key = serialization.load_pem_private_key(pem, password=None)
-    except ValueError as error:
+    except (ValueError, TypeError) as error:
         raise ImproperlyConfigured(f"{source} does not hold a PEM private key.") from error
     if not isinstance(key, Ed25519PrivateKey):
         raise ImproperlyConfigured(f"{source} must hold an Ed25519 private key.")
     return key
 
 
-def _create_key_file(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pem = Ed25519PrivateKey.generate().private_bytes(
+def _pem(key: Ed25519PrivateKey) -> bytes:
+    return key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
+
+
+def _environment_keys() -> list[Ed25519PrivateKey]:
+    text = os.environ.get("AGORA_PLATFORM_KEY", "").encode()
+    if not text.strip():
+        return []
+    blocks = _PEM_BLOCK.findall(text) or [text]
+    return [_load_pem(block, "AGORA_PLATFORM_KEY") for block in blocks]
+
+
+def _write_new_file(path: Path, key: Ed25519PrivateKey) -> bool:
+    """Write the key to `path` atomically, mode 0600; return False if the name is taken."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".new-key-")
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return  # another process made it first; use theirs
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(pem)
+        with os.fdopen(descriptor, "wb") as handle:  # mkstemp makes it 0600
+            handle.write(_pem(key))
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temporary, path)  # atomic, and fails when another process got there first
+        except FileExistsError:
+            return False
+    finally:
+        os.unlink(temporary)
+    return True
 
 
-@cache
-def platform_private_key() -> Ed25519PrivateKey:
-    """Return the platform's signing key, creating the key file on first use."""
-    pem = os.environ.get("AGORA_PLATFORM_KEY", "")
-    if pem:
-        return _load_pem(pem.encode(), "AGORA_PLATFORM_KEY")
+def _remember(key: Ed25519PrivateKey) -> str:
+    kid = key_id(key.public_key())
+    with _lock:
+        _loaded[kid] = key
+    return kid
+
+
+def initial_private_key(*, create: bool = True) -> Ed25519PrivateKey | None:
+    """Return the key an empty ring starts with: AGORA_PLATFORM_KEY's first, else the key
+    file, made on first use (unless `create` is false, when None is returned instead)."""
+    keys = _environment_keys()
+    if keys:
+        _remember(keys[0])
+        return keys[0]
     path = Path(settings.PLATFORM_KEY_FILE)
     if not path.exists():
-        _create_key_file(path)
-    return _load_pem(path.read_bytes(), str(path))
+        if not create:
+            return None
+        _write_new_file(path, Ed25519PrivateKey.generate())
+    key = _load_pem(path.read_bytes(), str(path))
+    _remember(key)
+    return key
 
 
-def platform_public_key() -> Ed25519PublicKey:
-    return platform_private_key().public_key()
+def private_key(kid: str) -> Ed25519PrivateKey | None:
+    """Return the private key with this id if this process can reach it, else None."""
+    with _lock:
+        if kid in _loaded:
+            return _loaded[kid]
+    for key in _environment_keys():
+        _remember(key)
+    path = Path(settings.PLATFORM_KEY_FILE)
+    if path.exists():
+        _remember(_load_pem(path.read_bytes(), str(path)))
+    if _KEY_ID.match(kid):
+        rotated = Path(settings.PLATFORM_KEY_DIR) / f"{kid}.pem"
+        if rotated.exists():
+            key = _load_pem(rotated.read_bytes(), str(rotated))
+            if key_id(key.public_key()) != kid:
+                raise ImproperlyConfigured(f"{rotated} holds another key than its name says.")
+            _remember(key)
+    with _lock:
+        return _loaded.get(kid)
 
 
-def platform_public_key_b64() -> str:
-    """Return the raw 32-byte public key, base64: what a verifier needs to check signatures."""
-    raw = platform_public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
-    )
-    return base64.b64encode(raw).decode()
+def private_key_create() -> tuple[str, Ed25519PrivateKey, Path]:
+    """Make a new key and write it to the key folder as `<key id>.pem`; return all three.
+
+    The file is complete before it has its name, so a crash leaves either no file or a
+    whole one; a key the ring does not name is never used to sign.
+    """
+    key = Ed25519PrivateKey.generate()
+    kid = key_id(key.public_key())
+    path = Path(settings.PLATFORM_KEY_DIR) / f"{kid}.pem"
+    if not _write_new_file(path, key):  # a fresh random key never collides; fail closed
+        raise ImproperlyConfigured(f"{path} exists already.")
+    _remember(key)
+    return kid, key, path
 
 
-def platform_sign(message: bytes) -> bytes:
-    return platform_private_key().sign(message)
+def forget_loaded_keys() -> None:
+    """Drop the keys read so far, so the next use reads them again (tests, after a restore)."""
+    with _lock:
+        _loaded.clear()
 
 
-def platform_verify(signature: bytes, message: bytes) -> bool:
-    from cryptography.exceptions import InvalidSignature
-
+def signature_valid(public: bytes, signature: bytes, message: bytes) -> bool:
+    """Return whether `signature` is the Ed25519 signature of `message` by this raw key."""
     try:
-        platform_public_key().verify(signature, message)
-    except InvalidSignature:
+        Ed25519PublicKey.from_public_bytes(bytes(public)).verify(bytes(signature), message)
+    except (InvalidSignature, ValueError):
         return False
     return True

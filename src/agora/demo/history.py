@@ -8,7 +8,8 @@ for named purposes: every week from `READS_FROM` to yesterday. A few attempts ar
 (a tenants' association looking up someone who is not its member; a partner system whose
 consent was withdrawn the week before). Each event runs under a simulated clock
 (time-machine) so its log entries, consent receipts and records carry the day it happened,
-and the log stays in time order. Nothing here writes the log directly: it is whatever the
+and the log stays in time order; a tree head is signed each simulated week, as the
+worker's cadence would have. Nothing here writes the log directly: it is whatever the
 services wrote while the clock said so.
 
 Why a simulated clock rather than a `now=` argument: every read passes the access
@@ -27,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 import time_machine
 
 from agora.audit.models import LogEntry
+from agora.audit.services import tree_head_sign
 from agora.demo import records as r
 from agora.demo.generator import TownPlan
 from agora.demo.sharing import (
@@ -213,9 +215,13 @@ def history_load(
         events += [(item.at, len(events) + n, lambda item=item: read(item))
                    for n, item in enumerate(planned)]
     clock_after_last = None  # two events in one minute must not overlap in the log
+    week_signed = None
     for moment, _, event in sorted(events, key=lambda event: event[:2]):
         if backdate:
             with demo_clock(max(moment, clock_after_last or moment)):
+                if moment.isocalendar()[:2] != week_signed:  # the cadence, once a week here
+                    tree_head_sign()
+                    week_signed = moment.isocalendar()[:2]
                 event()
                 clock_after_last = datetime.now(tz=UTC)
         else:

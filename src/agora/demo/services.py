@@ -17,6 +17,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from agora.audit.services import tree_head_sign
 from agora.core.actors import SYSTEM
 from agora.demo.generator import (
     DEFAULT_SEED,
@@ -151,6 +152,8 @@ def demo_load(
         summary = _town_load(plan, step=progress or (lambda label: None))
     history_load(plan=plan, backdate=backdate, reads=reads,
                  step=progress or (lambda label: None))
+    # Sign today's head too, so every entry can be checked before the worker's first run.
+    tree_head_sign()
     return summary
 
 

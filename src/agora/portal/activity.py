@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -13,6 +14,7 @@ from agora.audit.person_log import (
     log_entries_for_subject,
     log_entry_verification,
     log_organizations_for_subject,
+    signed_size,
 )
 from agora.organizations.models import Organization
 from agora.portal.forms import ActivityFilterForm
@@ -61,6 +63,8 @@ def activity_list(request: HttpRequest, viewer: Viewer) -> HttpResponse:
             "rows": activity_rows(list(page.object_list), person=viewer.person),
             "query": query.urlencode(),
             "filtered": bool(filters.get("organization") or filters.get("result")),
+            # Entries at or beyond the latest signed head wait for the next one.
+            "signed_size": signed_size(),
         },
     )
 
@@ -82,5 +86,7 @@ def activity_verify(request: HttpRequest, viewer: Viewer, seq: int) -> HttpRespo
             "proof_url": reverse("api-v1:audit-proof-inclusion")
             + "?" + urlencode(check.proof_request),
             "tree_head_url": reverse("api-v1:audit-tree-head"),
+            "public_keys_url": reverse("api-v1:audit-public-keys"),
+            "interval": settings.TREE_HEAD_INTERVAL,
         },
     )

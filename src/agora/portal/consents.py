@@ -15,12 +15,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from agora.access.models import Consent
-from agora.access.receipts import consent_receipt_verify
+from agora.access.receipts import consent_receipt_verify, receipt_key_id, receipt_public_key_b64
 from agora.access.selectors import consent_get, consents_for_person
 from agora.access.services import consent_give, consent_withdraw
 from agora.access.viewers import Viewer
 from agora.core import exceptions as errors
-from agora.core.platform_key import platform_public_key_b64
 from agora.portal.forms import ConfirmForm, ConsentGiveForm, add_agora_error
 from agora.portal.residents import resident_view
 
@@ -121,7 +120,8 @@ def consent_receipt_download(
         "receipt": consent.receipt,
         "signature": consent.receipt_signature,
         "signature_algorithm": "Ed25519",
-        "platform_public_key": platform_public_key_b64(),
+        "platform_key_id": receipt_key_id(consent.receipt),
+        "platform_public_key": receipt_public_key_b64(consent.receipt),
     }
     response = HttpResponse(
         json.dumps(document, indent=2, ensure_ascii=False), content_type="application/json"

@@ -27,12 +27,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from agora.access.receipts import receipt_public_key_b64
 from agora.access.viewers import Viewer
 from agora.audit.canonical import format_time
 from agora.audit.person_log import log_entries_for_subject
 from agora.audit.reports import CSV_COLUMNS, entries_csv
 from agora.audit.services import log_append
-from agora.core.platform_key import platform_public_key_b64
 from agora.people.models import Person
 from agora.portal import own_data
 from agora.records.entries import actor_for
@@ -57,8 +57,8 @@ records.json    Every record about you held by any organisation that uses {servi
                 with its organisation, kind of information, title and fields.
 records.csv     The same records as a spreadsheet; the fields column holds JSON.
 consents.json   Every consent you have given, active, expired or withdrawn, each with
-                its signed consent receipt, the signature, and the platform's public
-                key (Ed25519, base64) to check it with.
+                its signed consent receipt, the signature, and the public key of the
+                platform key that signed it (Ed25519, base64) to check it with.
 activity.json   Every entry about you in the transparency log: who read or changed
                 information about you, for which organisation, why, on what legal
                 basis, and whether it was permitted or refused. This download is in it.
@@ -150,6 +150,7 @@ def consent_document(consent) -> dict:
         "withdrawn_at": consent.withdrawn_at,
         "receipt": consent.receipt,
         "signature": consent.receipt_signature,
+        "platform_public_key": receipt_public_key_b64(consent.receipt),
     }
 
 
@@ -194,8 +195,7 @@ def person_export(*, viewer: Viewer) -> Export:
              "created_at": _default(r["created_at"]), "updated_at": _default(r["updated_at"])}
             for r in records
         )),
-        "consents.json": _json({"platform_public_key": platform_public_key_b64(),
-                                "consents": consents}),
+        "consents.json": _json({"consents": consents}),
         "activity.json": _json(activity),
         "activity.csv": activity_csv,
     }
