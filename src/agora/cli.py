@@ -16,6 +16,7 @@ import typer
 from rich.markup import escape
 
 from agora.audit.commands import audit_app
+from agora.content.commands import ingest_command, search_app
 from agora.core.commandline import err, out, setup_django
 from agora.demo.commands import demo_app
 from agora.organizations.commands import apiclient_app
@@ -30,6 +31,8 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(apiclient_app, name="apiclient")
 app.add_typer(audit_app, name="audit")
 app.add_typer(people_app, name="people")
+app.add_typer(search_app, name="search")
+app.command("ingest")(ingest_command)
 
 
 @app.command()
