@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from agora.access.documents import roles_pack, roles_unpack
@@ -23,7 +23,7 @@ from agora.audit.models import LogEntry
 from agora.audit.services import AuditActor, log_append
 from agora.content.extraction import Extracted, anchors_for, extract
 from agora.content.models import Document, Section, Version
-from agora.content.storage import source_save
+from agora.content.storage import content_hash, source_save
 from agora.core.actors import SystemActor
 from agora.core.exceptions import Conflict, InvalidInput, PermissionDenied
 from agora.organizations.models import ApiClient, Membership, Organization
@@ -171,6 +171,35 @@ def _details_apply(
     return changed
 
 
+def _already_current(
+    owner: Organization, key: str, data: bytes, details: Details
+) -> Document | None:
+    """Return the document whose current version is these bytes, with these details.
+
+    Checked before extracting, so re-running an ingest over unchanged files costs a hash
+    and a query per file. The document is the one at `key`, or (for files that declare
+    their source URL, which then names the document) the one whose key is its source URL.
+    """
+    document = (
+        Document.objects.filter(owner=owner, current_version__content_hash=content_hash(data))
+        .filter(Q(source_key=key) | Q(source_key=F("source_url")))
+        .select_related("current_version").prefetch_related("topics").first()
+    )
+    if document is None:
+        return None
+    wanted_roles = roles_pack(details.restricted_roles) \
+        if details.classification == Classification.RESTRICTED else ""
+    declared = document.current_version.metadata.get("topic", [])
+    same = (
+        document.classification == details.classification
+        and document.restricted_roles == wanted_roles
+        and (not details.kind or document.kind == details.kind)
+        and {topic.slug for topic in document.topics.all()} == {*details.topics, *declared}
+        and (not details.title or document.title == details.title)
+    )
+    return document if same else None
+
+
 def document_publish(
     *, actor, owner: Organization, upload: Upload, source_key: str, details: Details,
 ) -> Published:
@@ -181,6 +210,9 @@ def document_publish(
             f"The file is {len(upload.data):,} bytes; the limit is "
             f"{settings.CONTENT_MAX_BYTES:,} bytes."
         )
+    document = _already_current(owner, source_key or upload.name, upload.data, details)
+    if document is not None:
+        return Published(document, document.current_version, "unchanged")
     extracted = extract(upload.name, upload.data)
     roles, kind, topics = _details_check(details, extracted.metadata, upload.name)
     key = (extracted.metadata.get("source_url") or source_key or upload.name)[:500]

@@ -25,6 +25,7 @@ from agora.demo.generator import (
     TownPlan,
     town_plan,
 )
+from agora.demo.hub import hub_load
 from agora.demo.records import records_load
 from agora.demo.sharing import sharing_load
 from agora.organizations.models import Organization
@@ -55,7 +56,7 @@ class LoadSummary:
 
 def demo_step_count(plan: TownPlan) -> int:
     """Return how many steps `demo_load` reports, for a progress bar."""
-    return len(plan.organisations) + len(plan.staff) + len(plan.households) + 2
+    return len(plan.organisations) + len(plan.staff) + len(plan.households) + 3
 
 
 def _organisation_ensure(plan: OrganisationPlan, summary: LoadSummary) -> Organization:
@@ -131,9 +132,13 @@ def _household_ensure(plan: HouseholdPlan, password_hash: str, summary: LoadSumm
 
 @transaction.atomic
 def demo_load(
-    *, seed: int = DEFAULT_SEED, plan: TownPlan | None = None, progress: Progress | None = None
+    *, seed: int = DEFAULT_SEED, plan: TownPlan | None = None, progress: Progress | None = None,
+    hub: bool = True,
 ) -> LoadSummary:
-    """Load the town of Riverton drawn from `seed`; a failure leaves nothing behind."""
+    """Load the town of Riverton drawn from `seed`; a failure leaves nothing behind.
+
+    `hub=False` leaves out the information hub's documents (tests that do not need them).
+    """
     plan = plan or town_plan(seed)
     step = progress or (lambda label: None)
     summary = LoadSummary(plan=plan)
@@ -160,4 +165,6 @@ def demo_load(
         step(f"Household at {household.address_line}")
     records_load(plan=plan, step=step)
     sharing_load(plan=plan, step=step)
+    if hub:
+        hub_load(step=step)
     return summary
