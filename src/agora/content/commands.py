@@ -79,3 +79,29 @@ def search_reindex_command() -> None:
     with out.status("Rebuilding the search index…"):
         count = search_rebuild()
     out.print(f"Indexed {count} documents.")
+
+
+@search_app.command("eval")
+def search_eval_command(
+    questions: Annotated[Path, typer.Argument(
+        help="A JSON Lines file: {\"question\": …, \"source_url\" or \"document\": …} a line.",
+        exists=True, dir_okay=False, readable=True)],
+    show: Annotated[bool, typer.Option("--show", help="List every question's rank.")] = False,
+) -> None:
+    """Score recall@5 and MRR of a question set against the documents loaded (ingests nothing)."""
+    setup_django()
+    from agora.content.evaluation import questions_read, search_evaluate
+    from agora.core.exceptions import AgoraError
+
+    try:
+        items = questions_read(questions)
+    except AgoraError as error:
+        raise fail(error.detail) from None
+    evaluation = search_evaluate(items)
+    for scored in evaluation.scored:
+        if show or scored.rank is None or scored.rank > 5:
+            rank = scored.rank or "-"
+            out.print(f"{rank:>2}  {escape(scored.question.question)}  "
+                      f"[dim]{escape(' | '.join(scored.top))}[/]", soft_wrap=True)
+    out.print(f"{len(items)} questions: recall@5 {evaluation.recall_at_5:.3f}, "
+              f"MRR {evaluation.mrr:.3f}.")
