@@ -6,6 +6,7 @@ Errors come out as problem+json (`core.problems`); request bodies derive from
 """
 
 from agora.audit.api import router as audit_router
+from agora.content.api import router as content_router
 from agora.core.problems import ProblemAPI
 from agora.organizations.api import router as organizations_router
 from agora.records.api import router as records_router
@@ -24,3 +25,4 @@ api = ProblemAPI(
 api.add_router("/", organizations_router)
 api.add_router("/audit/", audit_router)
 api.add_router("/", records_router)
+api.add_router("/", content_router)

@@ -19,6 +19,7 @@ import typer
 from rich.markup import escape
 
 from agora.audit.commands import audit_app, keys_app
+from agora.content.commands import ingest_command, search_app
 from agora.core.commandline import err, out, setup_django
 from agora.core.commands import backup_command, restore_command
 from agora.core.worker import worker_command
@@ -39,6 +40,8 @@ app.command("worker")(worker_command)
 app.add_typer(people_app, name="people")
 app.command("backup")(backup_command)
 app.command("restore")(restore_command)
+app.add_typer(search_app, name="search")
+app.command("ingest")(ingest_command)
 
 
 @app.command()

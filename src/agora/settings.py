@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "agora.organizations",
     "agora.access",
     "agora.records",
+    "agora.topics",
+    "agora.search",
+    "agora.content",
     "agora.portal",
     "agora.console",
 ]
@@ -246,6 +249,13 @@ STORAGES = {
         )
     },
 }
+
+# The information hub. MEDIA_ROOT holds the documents' source files, content-addressed.
+MEDIA_ROOT = VAR_DIR / "media"
+# AGORA_CONTENT_MAX_BYTES: the largest file a publisher may upload or ingest (20 MB).
+CONTENT_MAX_BYTES = env.int("AGORA_CONTENT_MAX_BYTES", default=20 * 1024 * 1024)
+# AGORA_SEARCH_LANGUAGE: PostgreSQL's text search configuration for the hub (english).
+SEARCH_LANGUAGE = env.str("AGORA_SEARCH_LANGUAGE", default="english")
 
 # AGORA_MAX_BODY_BYTES: request bodies above this size are refused with 413.
 # Request bodies: anything larger is refused with 413 before a handler sees it.

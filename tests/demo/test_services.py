@@ -87,7 +87,7 @@ def test_thirty_residents_with_accounts_in_varied_households(riverton):
 
 def test_loading_twice_changes_nothing(riverton):
     before, rows = counts(), snapshot()
-    summary = demo_load()
+    summary = demo_load(hub=False)
     assert not summary.created_anything
     assert counts() == before
     assert snapshot() == rows
@@ -105,11 +105,11 @@ def test_public_ids_are_fixed_by_the_seed(riverton):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_fresh_database_gets_identical_public_ids():
-    demo_load(reads=False)
+    demo_load(reads=False, hub=False)
     first = snapshot()
     call_command("flush", interactive=False, verbosity=0)
     assert counts()["Person"] == 0
-    demo_load(reads=False)
+    demo_load(reads=False, hub=False)
     assert snapshot() == first
 
 
@@ -126,5 +126,5 @@ def test_a_failed_load_leaves_nothing_behind(monkeypatch):
 
     monkeypatch.setattr(services, "_household_ensure", failing)
     with pytest.raises(RuntimeError):
-        demo_load()
+        demo_load(hub=False)
     assert set(counts().values()) == {0}

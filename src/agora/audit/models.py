@@ -85,6 +85,9 @@ class LogEntry(AppendOnlyModel):
         CONSENT_GIVE = "consent.give", "Gave consent"
         CONSENT_WITHDRAW = "consent.withdraw", "Withdrew consent"
         LOG_READ = "log.read", "Read the log"
+        DOCUMENT_PUBLISH = "document.publish", "Published a document version"
+        DOCUMENT_CHANGE = "document.change", "Changed a document's details"
+        TOPIC_CHANGE = "topic.change", "Changed a topic"
 
     class Decision(models.TextChoices):
         PERMIT = "permit", "Permitted"

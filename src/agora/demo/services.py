@@ -28,6 +28,7 @@ from agora.demo.generator import (
     town_plan,
 )
 from agora.demo.history import SETUP_AT, demo_clock, history_load, history_wanted
+from agora.demo.hub import hub_load
 from agora.demo.records import records_load
 from agora.demo.sharing import sharing_load
 from agora.organizations.models import Organization
@@ -139,17 +140,19 @@ def demo_load(
     plan: TownPlan | None = None,
     progress: Progress | None = None,
     reads: bool = True,
+    hub: bool = True,
 ) -> LoadSummary:
     """Load the town of Riverton drawn from `seed`; a failure leaves nothing behind.
 
     A fresh town is set up as of `history.SETUP_AT` and then lives through its history
     (consents, months of reads) up to yesterday, so its log reads in time order.
-    `reads=False` leaves out the months of reads (tests of other parts of the town).
+    `reads=False` leaves out the months of reads and `hub=False` the information hub's
+    documents (tests of other parts of the town).
     """
     plan = plan or town_plan(seed)
     backdate = history_wanted()
     with demo_clock(SETUP_AT) if backdate else nullcontext():
-        summary = _town_load(plan, step=progress or (lambda label: None))
+        summary = _town_load(plan, hub=hub, step=progress or (lambda label: None))
     history_load(plan=plan, backdate=backdate, reads=reads,
                  step=progress or (lambda label: None))
     # Sign today's head too, so every entry can be checked before the worker's first run.
@@ -157,7 +160,7 @@ def demo_load(
     return summary
 
 
-def _town_load(plan: TownPlan, *, step: Progress) -> LoadSummary:
+def _town_load(plan: TownPlan, *, hub: bool, step: Progress) -> LoadSummary:
     summary = LoadSummary(plan=plan)
     # Every demo account shares one password, so hash it once: slow hashing is the
     # point in production, but sixty identical hashes would only slow the demo down.
@@ -182,4 +185,6 @@ def _town_load(plan: TownPlan, *, step: Progress) -> LoadSummary:
         step(f"Household at {household.address_line}")
     records_load(plan=plan, step=step)
     sharing_load(plan=plan, step=step)
+    if hub:
+        hub_load(step=step)
     return summary

@@ -16,6 +16,14 @@ SCOPES: dict[str, str] = {
     "records:write": (
         "Create, update and delete the organisation's own records about people."
     ),
+    "documents:read": (
+        "Search the hub's documents including the organisation's own internal ones (open "
+        "and public documents need no token)."
+    ),
+    "documents:write": (
+        "Publish documents into the hub as the organisation: new documents and new "
+        "versions of its own."
+    ),
     "people:lookup": (
         "Find a person by national identifier, only when the organisation may read at "
         "least one of their records for the token's purpose."

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from agora.portal import activity, consents, download, views
+from agora.portal import activity, consents, download, hub, views
 
 app_name = "portal"
 
@@ -17,6 +17,10 @@ urlpatterns = [
     path("account/consents/<uuid:public_id>/withdraw/", consents.consent_withdraw_confirm,
          name="consent_withdraw"),
     path("account/download/", download.download, name="download"),
+    path("search/", hub.search_page, name="search"),
+    path("documents/<uuid:public_id>/", hub.document_page, name="document"),
+    path("topics/", hub.topic_index, name="topics"),
+    path("topics/<slug:slug>/", hub.topic_page, name="topic"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
 ]

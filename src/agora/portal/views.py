@@ -7,11 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from agora.people.models import Person
+from agora.topics.selectors import topic_tree
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Say what Agora is and where to start."""
-    return render(request, "portal/home.html")
+    """Lead with the search box and the needs residents come with, then say what Agora is."""
+    return render(request, "portal/home.html", {"topic_tree": topic_tree()})
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

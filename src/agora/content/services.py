@@ -1,0 +1,320 @@
+"""Writes of documents: publish a version, change a document's details; each a transaction.
+
+A publish extracts the file first (outside any transaction: it is the slow part), stores
+the source under its hash, then in one transaction adds the version and its sections,
+makes it current, replaces the document's rows in the search index and appends one entry
+to the transparency log. Killed at any point, it leaves either the whole version or none.
+Publishing the same bytes again changes nothing; different bytes add a version.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, Q
+from django.utils import timezone
+
+from agora.access.documents import roles_pack, roles_unpack
+from agora.access.models import Classification
+from agora.audit.models import LogEntry
+from agora.audit.services import AuditActor, log_append
+from agora.content.extraction import Extracted, anchors_for, extract
+from agora.content.models import Document, Section, Version
+from agora.content.storage import content_hash, source_save
+from agora.core.actors import SystemActor
+from agora.core.exceptions import Conflict, InvalidInput, PermissionDenied
+from agora.organizations.models import ApiClient, Membership, Organization
+from agora.search.index import DocumentEntry, SectionEntry, document_index
+from agora.topics.models import Topic
+from agora.topics.selectors import topics_resolve
+
+PUBLISHER_ROLES = frozenset({Membership.Role.PUBLISHER.value, Membership.Role.ADMIN.value})
+DATA_SUFFIXES = frozenset({".csv", ".json"})
+
+
+class FileTooLarge(InvalidInput):
+    code = "file-too-large"
+    title = "The file is too large"
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Details:
+    """What the publisher says about a document, beside what the file itself declares."""
+
+    classification: str = Classification.PUBLIC.value
+    restricted_roles: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    kind: str = ""
+    title: str = ""
+
+
+@dataclass
+class Published:
+    document: Document
+    version: Version
+    outcome: str  # created, new-version, details-changed, unchanged
+    warnings: list[str] = field(default_factory=list)
+
+
+def audit_actor(actor) -> AuditActor:
+    """Return who acted, as the log records it: the command line, a member, or a client."""
+    if isinstance(actor, SystemActor):
+        return AuditActor(kind="system", id="cli", label=str(actor))
+    if isinstance(actor, ApiClient):
+        return AuditActor(kind="client", id=str(actor.client_id), label=actor.name)
+    return AuditActor(kind="staff", id=str(actor.public_id), label=actor.email)
+
+
+def publisher_check(actor, owner: Organization) -> None:
+    """Refuse anyone but the command line, the owner's publishers and admins, its clients."""
+    if isinstance(actor, SystemActor):
+        return
+    if not owner.is_active:
+        raise PermissionDenied(f"{owner} is not active, so it cannot publish.")
+    if isinstance(actor, ApiClient):
+        if actor.is_active and actor.organization_id == owner.pk:
+            return
+        raise PermissionDenied("A client may only publish its own organisation's documents.")
+    user = actor
+    if user is not None and getattr(user, "is_authenticated", False) and user.is_active and (
+        Membership.objects.filter(user=user, organization=owner, role__in=PUBLISHER_ROLES).exists()
+    ):
+        return
+    raise PermissionDenied(f"Only publishers and administrators of {owner} publish its documents.")
+
+
+def _details_check(details: Details, metadata: dict, name: str) -> tuple[str, str, list[Topic]]:
+    """Return the classification, packed restricted roles and topics; refuse bad values."""
+    problems = []
+    if details.classification not in Classification.values:
+        problems.append(("classification", f"“{details.classification}” is not a "
+                         f"classification (use {', '.join(Classification.values)})."))
+    roles = roles_pack(details.restricted_roles)
+    unknown = [role for role in roles_unpack(roles) if role not in Membership.Role.values]
+    if unknown:
+        problems.append(("restricted_roles", f"Unknown role: {', '.join(unknown)}."))
+    if details.classification == Classification.RESTRICTED and not roles:
+        problems.append(("restricted_roles",
+                         "A restricted document must name the roles that may read it."))
+    if details.classification != Classification.RESTRICTED:
+        roles = ""
+    kind = details.kind or metadata.get("kind", "")
+    if kind and kind not in Document.Kind.values:
+        problems.append(("kind", f"“{kind}” is not a kind of document "
+                         f"(use {', '.join(Document.Kind.values)})."))
+    source_url = metadata.get("source_url", "")
+    if source_url:
+        try:
+            URLValidator(schemes=["http", "https"])(source_url)
+        except ValidationError:
+            problems.append(("source_url", f"The source_url “{source_url[:200]}” is not a "
+                             "web address."))
+    if problems:
+        raise InvalidInput(" ".join(message for _, message in problems),
+                           errors=[{"field": f, "message": m} for f, m in problems])
+    topics = topics_resolve([*details.topics, *metadata.get("topic", [])])
+    return roles, kind or _default_kind(name), topics
+
+
+def _default_kind(name: str) -> str:
+    suffix = PurePosixPath(name).suffix.lower()
+    return Document.Kind.DATASET if suffix in DATA_SUFFIXES else Document.Kind.GUIDANCE
+
+
+def _title(details: Details, extracted: Extracted, name: str) -> str:
+    title = details.title or extracted.metadata.get("title") or extracted.title
+    if not title:
+        title = PurePosixPath(name).stem.replace("-", " ").replace("_", " ").strip().capitalize()
+    return " ".join(title.split())[:300]
+
+
+def document_reindex(document: Document) -> None:
+    """Write the document's current version into the search index (or nothing, if none)."""
+    version = document.current_version
+    if version is None:
+        return
+    entry = DocumentEntry(
+        key=document.pk, owner_id=document.owner_id,
+        classification=document.classification, restricted_roles=document.restricted_roles,
+        kind=document.kind, updated_at=version.published_at, title=document.title,
+        topic_ids=tuple(document.topics.values_list("pk", flat=True)),
+    )
+    sections = [
+        SectionEntry(key=section.pk, heading=section.heading, anchor=section.anchor,
+                     body=section.text)
+        for section in version.sections.all()
+    ]
+    document_index(entry, sections)
+
+
+def _details_apply(
+    document: Document, *, classification: str, roles: str, kind: str, topics: list[Topic],
+) -> list[str]:
+    """Set the document's details; return the names of those that changed."""
+    changed = []
+    for name, value in (("classification", classification), ("restricted_roles", roles),
+                        ("kind", kind)):
+        if getattr(document, name) != value:
+            setattr(document, name, value)
+            changed.append(name)
+    if document.pk and set(document.topics.values_list("pk", flat=True)) != {t.pk for t in topics}:
+        changed.append("topics")
+    return changed
+
+
+def _already_current(
+    owner: Organization, key: str, data: bytes, details: Details
+) -> Document | None:
+    """Return the document whose current version is these bytes, with these details.
+
+    Checked before extracting, so re-running an ingest over unchanged files costs a hash
+    and a query per file. The document is the one at `key`, or (for files that declare
+    their source URL, which then names the document) the one whose key is its source URL.
+    """
+    document = (
+        Document.objects.filter(owner=owner, current_version__content_hash=content_hash(data))
+        .filter(Q(source_key=key) | Q(source_key=F("source_url")))
+        .select_related("current_version").prefetch_related("topics").first()
+    )
+    if document is None:
+        return None
+    wanted_roles = roles_pack(details.restricted_roles) \
+        if details.classification == Classification.RESTRICTED else ""
+    declared = document.current_version.metadata.get("topic", [])
+    same = (
+        document.classification == details.classification
+        and document.restricted_roles == wanted_roles
+        and (not details.kind or document.kind == details.kind)
+        and {topic.slug for topic in document.topics.all()} == {*details.topics, *declared}
+        and (not details.title or document.title == details.title)
+    )
+    return document if same else None
+
+
+def document_publish(
+    *, actor, owner: Organization, upload: Upload, source_key: str, details: Details,
+) -> Published:
+    """Publish a file as the current version of the owner's document at `source_key`."""
+    publisher_check(actor, owner)
+    if len(upload.data) > settings.CONTENT_MAX_BYTES:
+        raise FileTooLarge(
+            f"The file is {len(upload.data):,} bytes; the limit is "
+            f"{settings.CONTENT_MAX_BYTES:,} bytes."
+        )
+    document = _already_current(owner, source_key or upload.name, upload.data, details)
+    if document is not None:
+        return Published(document, document.current_version, "unchanged")
+    extracted = extract(upload.name, upload.data)
+    roles, kind, topics = _details_check(details, extracted.metadata, upload.name)
+    key = (extracted.metadata.get("source_url") or source_key or upload.name)[:500]
+    digest, stored = source_save(upload.data, upload.name)
+    title = _title(details, extracted, upload.name)
+    try:
+        with transaction.atomic():
+            return _publish_locked(
+                actor=actor, owner=owner, upload=upload, key=key, digest=digest, stored=stored,
+                extracted=extracted, title=title, roles=roles, kind=kind, topics=topics,
+                classification=details.classification,
+            )
+    except IntegrityError as error:
+        raise Conflict(
+            f"Another publish of “{key}” ran at the same time; try again ({error})."
+        ) from None
+
+
+def _publish_locked(
+    *, actor, owner, upload, key, digest, stored, extracted, title, roles, kind, topics,
+    classification,
+) -> Published:
+    document = (
+        Document.objects.select_for_update(of=("self",)).select_related("current_version")
+        .filter(owner=owner, source_key=key).first()
+    )
+    current = document.current_version if document else None
+    if document is not None and current is not None and current.content_hash == digest:
+        changed = _details_apply(document, classification=classification, roles=roles,
+                                 kind=kind, topics=topics)
+        if not changed:
+            return Published(document, current, "unchanged")
+        document.save()
+        document.topics.set(topics)
+        document_reindex(document)
+        log_append(
+            actor=audit_actor(actor), action=LogEntry.Action.DOCUMENT_CHANGE,
+            decision=LogEntry.Decision.PERMIT, organization=owner.slug,
+            reason=f"Changed {', '.join(changed)} of “{document.title}”.",
+            resource_type="document", resource_id=str(document.public_id),
+        )
+        return Published(document, current, "details-changed")
+    outcome = "new-version" if document is not None else "created"
+    metadata = extracted.metadata
+    document = document or Document(owner=owner, source_key=key)
+    _details_apply(document, classification=classification, roles=roles, kind=kind,
+                   topics=topics)
+    document.title = title
+    document.summary = metadata.get("summary", document.summary)
+    document.source_url = metadata.get("source_url", document.source_url)
+    document.publisher = metadata.get("publisher", document.publisher)
+    document.licence = metadata.get("licence", document.licence)
+    document.save()
+    number = (document.versions.aggregate(top=Max("number"))["top"] or 0) + 1
+    version = Version.objects.create(
+        document=document, number=number, content_hash=digest, file_name=stored,
+        original_name=PurePosixPath(upload.name).name[:300], media_type=extracted.media_type,
+        size=len(upload.data), title=title, text=extracted.text, metadata=metadata,
+        published_at=timezone.now(), published_by=audit_actor(actor).label[:200],
+    )
+    Section.objects.bulk_create(
+        Section(version=version, position=position, anchor=anchor,
+                heading_path=list(draft.heading_path), text=draft.text)
+        for position, (draft, anchor) in enumerate(
+            zip(extracted.sections, anchors_for(extracted.sections), strict=True)
+        )
+    )
+    document.current_version = version
+    document.save(update_fields=["current_version", "updated_at"])
+    document.topics.set(topics)
+    document_reindex(document)
+    log_append(
+        actor=audit_actor(actor), action=LogEntry.Action.DOCUMENT_PUBLISH,
+        decision=LogEntry.Decision.PERMIT, organization=owner.slug,
+        reason=f"Published version {number} of “{title}” ({document.classification}).",
+        resource_type="document", resource_id=str(document.public_id),
+    )
+    return Published(document, version, outcome)
+
+
+def document_change(
+    *, actor, document: Document, classification: str, restricted_roles: tuple[str, ...],
+    topics: tuple[str, ...], kind: str,
+) -> Document:
+    """Change a document's classification, roles, topics or kind, without a new version."""
+    publisher_check(actor, document.owner)
+    details = Details(classification=classification, restricted_roles=restricted_roles,
+                      topics=topics, kind=kind or document.kind)
+    roles, kind, resolved = _details_check(details, {}, document.title)
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document.pk)
+        changed = _details_apply(document, classification=classification, roles=roles,
+                                 kind=kind, topics=resolved)
+        if not changed:
+            return document
+        document.save()
+        document.topics.set(resolved)
+        document_reindex(document)
+        log_append(
+            actor=audit_actor(actor), action=LogEntry.Action.DOCUMENT_CHANGE,
+            decision=LogEntry.Decision.PERMIT, organization=document.owner.slug,
+            reason=f"Changed {', '.join(changed)} of “{document.title}”.",
+            resource_type="document", resource_id=str(document.public_id),
+        )
+    return document

@@ -1,0 +1,52 @@
+"""The interface every search engine implements."""
+
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from agora.search.words import Group
+
+# Private-use characters mark highlights inside engine output; they cannot come from the
+# indexed text in any meaningful way and are swapped for <mark> after escaping.
+MARK_START, MARK_END = "\ue000", "\ue001"
+ELLIPSIS = "\u2026"
+
+
+@dataclass(frozen=True)
+class Match:
+    """SQL to match a query: FROM (with alias `s` for the indexed section), WHERE, score."""
+
+    from_sql: str
+    from_params: list
+    where_sql: str
+    where_params: list
+    score_sql: str
+
+
+def highlighted(text: str) -> SafeString:
+    """Return engine output as safe HTML: everything escaped, highlights as <mark>."""
+    text = text or ""
+    if text.count(MARK_START) > text.count(MARK_END):  # cut inside a highlight
+        text += MARK_END
+    html = escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+    return mark_safe(html)  # noqa: S308 (escaped above; only our own <mark> tags added)
+
+
+class Engine:
+    name = "engine"
+
+    def match(self, groups: list[Group], *, every: bool) -> Match:
+        """Return SQL matching sections holding every group (`every`) or any of them."""
+        raise NotImplementedError
+
+    def snippets(self, ids: list[int], groups: list[Group], *, every: bool) -> dict[int, str]:
+        """Return a highlighted extract of each section's text, by indexed section id."""
+        raise NotImplementedError
+
+    def year_sql(self, column: str) -> str:
+        """Return SQL giving the four-digit year (text) of a datetime column."""
+        raise NotImplementedError
+
+    def after_write(self, document_key: int) -> None:
+        """Finish indexing a document's freshly written rows (PostgreSQL fills vectors)."""

@@ -1,0 +1,69 @@
+"""PostgreSQL full text: a tsvector per section (GIN-indexed), ranked by ts_rank.
+
+The language configuration is AGORA_SEARCH_LANGUAGE (english by default); changing it
+needs `agora search reindex`. Query words are joined into a tsquery by us, never parsed
+from what the user typed, so no input is tsquery syntax.
+"""
+
+from django.conf import settings
+from django.db import connection
+
+from agora.search.engines.base import ELLIPSIS, MARK_END, MARK_START, Engine, Match
+from agora.search.words import Group
+
+HEADLINE_OPTIONS = (
+    f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=40, MinWords=18, ShortWord=2, "
+    f'MaxFragments=2, FragmentDelimiter=" {ELLIPSIS} "'
+)
+
+
+def tsquery_text(groups: list[Group], *, every: bool) -> str:
+    """Return the tsquery: phrases with <->, alternatives with |, groups with & or |."""
+    rendered = []
+    for group in groups:
+        alternatives = [" <-> ".join(alternative) for alternative in group]
+        rendered.append("(" + " | ".join(alternatives) + ")")
+    return (" & " if every else " | ").join(rendered)
+
+
+def language() -> str:
+    return settings.SEARCH_LANGUAGE
+
+
+class PostgresEngine(Engine):
+    name = "postgresql"
+
+    def match(self, groups: list[Group], *, every: bool) -> Match:
+        return Match(
+            from_sql="search_indexedsection s, to_tsquery(%s::regconfig, %s) query",
+            from_params=[language(), tsquery_text(groups, every=every)],
+            where_sql="s.vector @@ query",
+            where_params=[],
+            score_sql="ts_rank(s.vector, query)",
+        )
+
+    def snippets(self, ids: list[int], groups: list[Group], *, every: bool) -> dict[int, str]:
+        if not ids:
+            return {}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id, ts_headline(%s::regconfig, body, to_tsquery(%s::regconfig, %s), %s) "
+                "FROM search_indexedsection WHERE id = ANY(%s)",
+                [language(), language(), tsquery_text(groups, every=every), HEADLINE_OPTIONS,
+                 list(ids)],
+            )
+            return dict(cursor.fetchall())
+
+    def year_sql(self, column: str) -> str:
+        return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY')"
+
+    def after_write(self, document_key: int) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE search_indexedsection SET vector = "
+                "setweight(to_tsvector(%s::regconfig, title), 'A') || "
+                "setweight(to_tsvector(%s::regconfig, heading), 'B') || "
+                "setweight(to_tsvector(%s::regconfig, body), 'D') "
+                "WHERE document_key = %s",
+                [language(), language(), language(), document_key],
+            )

@@ -1,0 +1,96 @@
+"""Writes to the search index: replace a document's rows, drop them, rebuild everything.
+
+The content app calls these inside the transaction that publishes or changes a document,
+so the index never shows half a document and never lags a commit: the index lives in the
+same database, and writing it there costs less than queueing it.
+"""
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection, transaction
+
+from agora.access.decisions import OPEN_LEVELS
+from agora.search.engines import engine
+from agora.search.models import IndexedSection, IndexedTopic, Term
+from agora.search.words import vocabulary_words
+
+
+@dataclass(frozen=True)
+class DocumentEntry:
+    """What the index needs to know about a document, whatever app it comes from."""
+
+    key: int
+    owner_id: int
+    classification: str
+    restricted_roles: str
+    kind: str
+    updated_at: datetime
+    title: str
+    topic_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class SectionEntry:
+    key: int
+    heading: str
+    anchor: str
+    body: str
+
+
+def _terms_count(words: Iterable[set[str]]) -> None:
+    """Add one to the document count of each word (one set of words per document)."""
+    counts = Counter(word for document_words in words for word in document_words)
+    if not counts:
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {Term._meta.db_table} (term, initial, length, frequency) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s) ON CONFLICT (term) DO UPDATE "
+            f"SET frequency = {Term._meta.db_table}.frequency + excluded.frequency",
+            [(word, word[0], len(word), count) for word, count in sorted(counts.items())],
+        )
+
+
+def document_index(document: DocumentEntry, sections: list[SectionEntry]) -> None:
+    """Replace the document's rows in the index with these sections."""
+    with transaction.atomic():
+        IndexedSection.objects.filter(document_key=document.key).delete()
+        IndexedTopic.objects.filter(document_key=document.key).delete()
+        IndexedSection.objects.bulk_create(
+            IndexedSection(
+                document_key=document.key, section_key=section.key, owner_id=document.owner_id,
+                classification=document.classification,
+                restricted_roles=document.restricted_roles, kind=document.kind,
+                updated_at=document.updated_at, title=document.title,
+                heading=section.heading, anchor=section.anchor, body=section.body,
+            )
+            for section in sections
+        )
+        IndexedTopic.objects.bulk_create(
+            IndexedTopic(document_key=document.key, topic_id=topic_id)
+            for topic_id in document.topic_ids
+        )
+        engine().after_write(document.key)
+        if document.classification in OPEN_LEVELS:
+            words = vocabulary_words(document.title)
+            for section in sections:
+                words |= vocabulary_words(f"{section.heading} {section.body}")
+            _terms_count([words])
+
+
+def document_unindex(document_key: int) -> None:
+    """Remove a document from the index."""
+    with transaction.atomic():
+        IndexedSection.objects.filter(document_key=document_key).delete()
+        IndexedTopic.objects.filter(document_key=document_key).delete()
+
+
+def index_clear() -> None:
+    """Empty the index and the vocabulary, before a rebuild."""
+    with transaction.atomic():
+        IndexedSection.objects.all().delete()
+        IndexedTopic.objects.all().delete()
+        Term.objects.all().delete()

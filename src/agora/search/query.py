@@ -1,0 +1,207 @@
+"""The search: ranked sections with snippets, facet counts, "did you mean", access inside.
+
+One call runs at most three attempts, each two statements (counts and facets; the page):
+
+1. every query word (with its local synonyms) must appear in a section;
+2. when nothing matched and a word looked misspelt, the same with the corrected words
+   ("Showing results for council tax");
+3. when still nothing matched, any of the words, ranked (for long, chatty questions).
+
+Every statement applies the reader's access rule (`access.documents`) in its WHERE
+clause, beside the words and the filters, so totals, facets and pages only ever count what
+the reader may read. A document counts once, at its best-matching section.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from django.db import connection
+from django.utils.safestring import SafeString
+
+from agora.access.documents import DocumentReader, readable_documents_sql
+from agora.search import suggest
+from agora.search.engines import engine
+from agora.search.engines.base import Engine, highlighted
+from agora.search.models import IndexedSection
+from agora.search.words import MAX_QUERY_CHARS, Group, query_groups, query_words
+
+MAX_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a search is narrowed to; topics include their sub-topics (the caller expands)."""
+
+    topic_ids: tuple[int, ...] = ()
+    owner_id: int | None = None
+    kind: str = ""
+    year: int | None = None
+
+
+@dataclass
+class Hit:
+    document_key: int
+    section_key: int
+    heading: str
+    anchor: str
+    snippet: SafeString
+    score: float
+
+
+@dataclass
+class Facets:
+    owners: dict[int, int] = field(default_factory=dict)
+    kinds: dict[str, int] = field(default_factory=dict)
+    topics: dict[int, int] = field(default_factory=dict)
+    years: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int = 0
+    hits: list[Hit] = field(default_factory=list)
+    facets: Facets = field(default_factory=Facets)
+    corrected: str = ""  # the query the results are for, when a misspelling was corrected
+    did_you_mean: str = ""  # a corrected query to offer, when the results are for the original
+    matched_all: bool = True  # False when no section held every word and any word counted
+    problem: str = ""  # why nothing was searched (an empty or too long query)
+
+
+def _matching_cte(
+    eng: Engine, reader: DocumentReader | None, groups: list[Group], filters: Filters,
+    every: bool,
+) -> tuple[str, list]:
+    match = eng.match(groups, every=every)
+    access_sql, access_params = readable_documents_sql(
+        reader, owner="s.owner_id", classification="s.classification", roles="s.restricted_roles"
+    )
+    where, params = [match.where_sql, access_sql], [*match.where_params, *access_params]
+    if filters.owner_id is not None:
+        where.append("s.owner_id = %s")
+        params.append(filters.owner_id)
+    if filters.kind:
+        where.append("s.kind = %s")
+        params.append(filters.kind)
+    if filters.topic_ids:
+        marks = ", ".join(["%s"] * len(filters.topic_ids))
+        where.append("s.document_key IN (SELECT document_key FROM search_indexedtopic "
+                     f"WHERE topic_id IN ({marks}))")
+        params.extend(filters.topic_ids)
+    if filters.year is not None:
+        adapt = connection.ops.adapt_datetimefield_value
+        where.append("s.updated_at >= %s AND s.updated_at < %s")
+        params += [adapt(datetime(filters.year, 1, 1, tzinfo=UTC)),
+                   adapt(datetime(filters.year + 1, 1, 1, tzinfo=UTC))]
+    # Every fragment below is our own SQL; values travel as parameters.
+    sql = (
+        "WITH hits AS (SELECT s.id AS id, s.document_key AS document_key, "
+        "s.owner_id AS owner_id, s.kind AS kind, s.updated_at AS updated_at, "
+        f"{match.score_sql} AS score FROM {match.from_sql} WHERE {' AND '.join(where)})"
+    )
+    return sql, [*match.from_params, *params]
+
+
+def _counts(eng: Engine, cte: str, params: list) -> tuple[int, Facets]:
+    year = eng.year_sql("updated_at")
+    sql = (
+        f"{cte} SELECT 'total', '', COUNT(DISTINCT document_key) FROM hits "
+        "UNION ALL SELECT 'owner', CAST(owner_id AS TEXT), COUNT(DISTINCT document_key) "
+        "FROM hits GROUP BY owner_id "
+        "UNION ALL SELECT 'kind', kind, COUNT(DISTINCT document_key) FROM hits GROUP BY kind "
+        f"UNION ALL SELECT 'year', {year}, COUNT(DISTINCT document_key) FROM hits "
+        f"GROUP BY {year} "
+        "UNION ALL SELECT 'topic', CAST(t.topic_id AS TEXT), COUNT(DISTINCT h.document_key) "
+        "FROM hits h JOIN search_indexedtopic t ON t.document_key = h.document_key "
+        "GROUP BY t.topic_id"
+    )
+    facets, total = Facets(), 0
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for facet, key, count in cursor.fetchall():
+            if facet == "total":
+                total = count
+            elif facet == "owner":
+                facets.owners[int(key)] = count
+            elif facet == "kind":
+                facets.kinds[key] = count
+            elif facet == "topic":
+                facets.topics[int(key)] = count
+            elif facet == "year":
+                facets.years[key] = count
+    return total, facets
+
+
+def _page(
+    eng: Engine, cte: str, params: list, groups: list[Group], every: bool, limit: int,
+    offset: int,
+) -> list[Hit]:
+    sql = (
+        f"{cte}, best AS (SELECT id, document_key, score, ROW_NUMBER() OVER "
+        "(PARTITION BY document_key ORDER BY score DESC, id) AS place FROM hits) "
+        "SELECT id, score FROM best WHERE place = 1 "
+        "ORDER BY score DESC, document_key LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit, offset])
+        ranked = cursor.fetchall()
+    ids = [row[0] for row in ranked]
+    rows = IndexedSection.objects.in_bulk(ids)
+    snippets = eng.snippets(ids, groups, every=every)
+    return [
+        Hit(
+            document_key=rows[pk].document_key, section_key=rows[pk].section_key,
+            heading=rows[pk].heading, anchor=rows[pk].anchor,
+            snippet=highlighted(snippets.get(pk) or rows[pk].body[:240]), score=float(score),
+        )
+        for pk, score in ranked
+    ]
+
+
+def _attempt(
+    eng: Engine, reader: DocumentReader | None, groups: list[Group], filters: Filters,
+    every: bool, limit: int, offset: int,
+) -> tuple[int, Facets, list[Hit]]:
+    cte, params = _matching_cte(eng, reader, groups, filters, every)
+    total, facets = _counts(eng, cte, params)
+    hits = _page(eng, cte, params, groups, every, limit, offset) if total > offset else []
+    return total, facets, hits
+
+
+def search(
+    *, reader: DocumentReader | None, query: str, filters: Filters | None = None,
+    limit: int = 20, offset: int = 0,
+) -> SearchResult:
+    """Return the sections the reader may read that match the query, best first."""
+    filters = filters or Filters()
+    limit, offset = max(1, min(limit, MAX_LIMIT)), max(0, offset)
+    result = SearchResult(query=query)
+    if len(query) > MAX_QUERY_CHARS:
+        result.problem = f"Your search is too long: use at most {MAX_QUERY_CHARS} characters."
+        return result
+    words = query_words(query)
+    if not words:
+        result.problem = "Enter the words you are looking for."
+        return result
+    if reader is None:
+        return result
+    eng = engine()
+    fixes = suggest.corrections(words)
+    fixed_words = [fixes.get(word, word) for word in words]
+    total, facets, hits = _attempt(eng, reader, query_groups(words), filters, True, limit, offset)
+    if total:
+        result.did_you_mean = " ".join(fixed_words) if fixes else ""
+    elif fixes:
+        total, facets, hits = _attempt(
+            eng, reader, query_groups(fixed_words), filters, True, limit, offset
+        )
+        result.corrected = " ".join(fixed_words) if total else ""
+    if not total and len(words) > 1:
+        chosen = fixed_words if fixes else words
+        total, facets, hits = _attempt(
+            eng, reader, query_groups(chosen), filters, False, limit, offset
+        )
+        result.matched_all = False
+        result.corrected = " ".join(fixed_words) if (total and fixes) else ""
+    result.total, result.facets, result.hits = total, facets, hits
+    return result

@@ -1,0 +1,64 @@
+"""Reads of the topic tree. Topics are public: anyone may see every active topic."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from agora.core.exceptions import InvalidInput, NotFound
+from agora.topics.models import Topic
+
+
+@dataclass
+class TopicNode:
+    topic: Topic
+    children: list["TopicNode"] = field(default_factory=list)
+
+
+def topic_list() -> QuerySet[Topic]:
+    """Return every active topic, in tree order within each level."""
+    return Topic.objects.filter(is_active=True).select_related("parent")
+
+
+def topic_tree() -> list[TopicNode]:
+    """Return the active topics as a tree: top-level needs, each with its children."""
+    nodes = {topic.pk: TopicNode(topic) for topic in topic_list()}
+    roots = []
+    for node in nodes.values():
+        parent = nodes.get(node.topic.parent_id) if node.topic.parent_id else None
+        if node.topic.parent_id is None:
+            roots.append(node)
+        elif parent is not None:
+            parent.children.append(node)
+    return roots
+
+
+def topic_get(*, slug: str) -> Topic:
+    """Return the active topic with this slug, or raise NotFound."""
+    topic = topic_list().filter(slug=slug).first()
+    if topic is None:
+        raise NotFound(f"There is no topic “{slug}”.")
+    return topic
+
+
+def topics_resolve(slugs: Iterable[str], *, field_name: str = "topics") -> list[Topic]:
+    """Return the active topics named by slug, in order; refuse any unknown slug by name."""
+    wanted = list(dict.fromkeys(slug.strip() for slug in slugs if slug and slug.strip()))
+    if not wanted:
+        return []
+    known = {topic.slug: topic for topic in topic_list().filter(slug__in=wanted)}
+    missing = [slug for slug in wanted if slug not in known]
+    if missing:
+        message = f"Unknown topic: {', '.join(missing)}."
+        raise InvalidInput(message, errors=[{"field": field_name, "message": message}])
+    return [known[slug] for slug in wanted]
+
+
+def topic_with_descendants(topic: Topic) -> list[int]:
+    """Return the ids of the topic and every active topic below it."""
+    ids, frontier = [topic.pk], [topic.pk]
+    while frontier:
+        children = Topic.objects.filter(parent_id__in=frontier, is_active=True)
+        frontier = list(children.values_list("pk", flat=True))
+        ids.extend(frontier)
+    return ids
