@@ -5,6 +5,7 @@ Errors come out as problem+json (`core.problems`); request bodies derive from
 `core.schemas.InputSchema`, which refuses unknown fields.
 """
 
+from agora.access.api import router as access_router
 from agora.audit.api import router as audit_router
 from agora.core.problems import ProblemAPI
 from agora.organizations.api import router as organizations_router
@@ -24,3 +25,4 @@ api = ProblemAPI(
 api.add_router("/", organizations_router)
 api.add_router("/audit/", audit_router)
 api.add_router("/", records_router)
+api.add_router("/", access_router)

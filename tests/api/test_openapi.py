@@ -64,6 +64,8 @@ PUBLIC_OPERATIONS = {
     ("GET", "/api/v1/audit/proofs/inclusion"),
     ("GET", "/api/v1/audit/proofs/consistency"),
     ("GET", "/api/v1/audit/public-key"),
+    ("GET", "/api/v1/purposes"),
+    ("GET", "/api/v1/purposes/{organization}"),
 }
 
 

@@ -85,6 +85,10 @@ class LogEntry(AppendOnlyModel):
         CONSENT_GIVE = "consent.give", "Gave consent"
         CONSENT_WITHDRAW = "consent.withdraw", "Withdrew consent"
         LOG_READ = "log.read", "Read the log"
+        PURPOSE_PROPOSE = "purpose.propose", "Proposed a purpose declaration"
+        PURPOSE_APPROVE = "purpose.approve", "Approved a purpose declaration"
+        PURPOSE_REJECT = "purpose.reject", "Rejected a purpose declaration"
+        PURPOSE_WITHDRAW = "purpose.withdraw", "Withdrew a purpose declaration"
 
     class Decision(models.TextChoices):
         PERMIT = "permit", "Permitted"

@@ -25,6 +25,7 @@ from agora.demo.generator import (
     TownPlan,
     town_plan,
 )
+from agora.demo.purposes import purposes_load
 from agora.demo.records import records_load
 from agora.demo.sharing import sharing_load
 from agora.organizations.models import Organization
@@ -55,7 +56,7 @@ class LoadSummary:
 
 def demo_step_count(plan: TownPlan) -> int:
     """Return how many steps `demo_load` reports, for a progress bar."""
-    return len(plan.organisations) + len(plan.staff) + len(plan.households) + 2
+    return len(plan.organisations) + len(plan.staff) + len(plan.households) + 3
 
 
 def _organisation_ensure(plan: OrganisationPlan, summary: LoadSummary) -> Organization:
@@ -159,5 +160,6 @@ def demo_load(
         _household_ensure(household, password_hash, summary)
         step(f"Household at {household.address_line}")
     records_load(plan=plan, step=step)
+    purposes_load(step=step)
     sharing_load(plan=plan, step=step)
     return summary

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from agora.portal import activity, consents, download, views
+from agora.portal import activity, consents, download, transparency, views
 
 app_name = "portal"
 
@@ -17,6 +17,9 @@ urlpatterns = [
     path("account/consents/<uuid:public_id>/withdraw/", consents.consent_withdraw_confirm,
          name="consent_withdraw"),
     path("account/download/", download.download, name="download"),
+    path("how-organisations-use-information/", transparency.purposes_index, name="purposes"),
+    path("how-organisations-use-information/<slug:slug>/", transparency.organization_purposes,
+         name="organization_purposes"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
 ]
