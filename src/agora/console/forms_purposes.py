@@ -51,7 +51,7 @@ class DeclarationProposeForm(forms.Form):
                         "invalid_pk_value": "Choose categories from the list"},
     )
     serves = forms.CharField(
-        label="Whom does it serve?",
+        label="Whom the processing serves",
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="The people the information is about, for example “Households who ask "
