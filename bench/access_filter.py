@@ -109,7 +109,7 @@ def build_world(rng: random.Random) -> dict:
     from django.db import connection, transaction
 
     from agora.access.grants import refresh_agreement_grants
-    from agora.access.models import Agreement, Consent, DataCategory, Purpose
+    from agora.access.models import Agreement, Consent, DataCategory, Purpose, PurposeDeclaration
     from agora.organizations.models import ApiClient, Membership, Organization
     from agora.people.models import User
 
@@ -220,6 +220,21 @@ def build_world(rng: random.Random) -> dict:
                 for pk in Consent.objects.values_list("pk", flat=True)
                 for c in rng.sample(category_ids, rng.randint(1, 3))]
         through.objects.bulk_create(rows, batch_size=BATCH)
+
+    with transaction.atomic():
+        # Every organisation has declared every purpose (so each viewer's purpose counts),
+        # each for most categories: the filter's `category IN (…)` runs at a typical size.
+        declarations = PurposeDeclaration.objects.bulk_create([
+            PurposeDeclaration(organization_id=org_id, purpose=purpose,
+                               legal_basis=purpose.legal_basis, status="approved",
+                               special_condition=purpose.special_condition or "9.2.h",
+                               serves="Residents.", proposed_at=NOW, decided_at=NOW)
+            for org_id in org_ids for purpose in purposes])
+        PurposeDeclaration.categories.through.objects.bulk_create([
+            PurposeDeclaration.categories.through(purposedeclaration_id=d.pk,
+                                                  datacategory_id=c)
+            for d in declarations
+            for c in rng.sample(category_ids, max(1, len(category_ids) - rng.randint(0, 3)))])
 
     with connection.cursor() as cursor:
         # The steady state autovacuum keeps on a live PostgreSQL: statistics, and the

@@ -208,6 +208,57 @@ class ConsentFactory(DjangoModelFactory):
             obj.categories.set(extracted)
 
 
+class PurposeDeclarationFactory(DjangoModelFactory):
+    """An approved declaration of a purpose (debt advice, for housing data, unless told)."""
+
+    class Meta:
+        model = "access.PurposeDeclaration"
+        skip_postgeneration_save = True
+
+    organization = factory.SubFactory(OrganizationFactory)
+    purpose = factory.LazyFunction(lambda: PurposeFactory(code="debt-advice"))
+    legal_basis = factory.LazyAttribute(lambda o: o.purpose.legal_basis)
+    special_condition = factory.LazyAttribute(lambda o: o.purpose.special_condition)
+    serves = "People who ask the organisation for help."
+    status = "approved"
+    proposed_at = factory.LazyFunction(lambda: _now() - _delta(days=1))
+    decided_at = factory.LazyFunction(lambda: _now() - _delta(hours=1))
+
+    @factory.post_generation
+    def categories(obj, create, extracted, **kwargs):
+        if create:
+            obj.categories.set(extracted or [_category()])
+
+
+def declare(organization, purpose="debt-advice", categories=("housing",), **kwargs):
+    """Give the organisation an approved declaration of the purpose (a code or a Purpose)
+    covering the categories (codes or DataCategory objects); return the declaration.
+
+    Special categories get the purpose's Art. 9 condition, or 9(2)(h) if it has none.
+    """
+    from agora.access.models import DataCategory, Purpose
+
+    if not isinstance(purpose, Purpose):
+        purpose = Purpose.objects.get(code=purpose)
+    chosen = [c if isinstance(c, DataCategory) else DataCategory.objects.get(code=c)
+              for c in categories]
+    if any(c.is_special for c in chosen):
+        kwargs.setdefault("special_condition", purpose.special_condition or "9.2.h")
+    return PurposeDeclarationFactory(organization=organization, purpose=purpose,
+                                     categories=chosen, **kwargs)
+
+
+def declare_all(organization, categories=None) -> None:
+    """Declare every standard purpose for every category (or the ones given): for tests
+    about something else than the register, where any purpose should count."""
+    from agora.access.models import DataCategory, Purpose
+
+    chosen = list(DataCategory.objects.all()) if categories is None else [
+        DataCategory.objects.get(code=c) for c in categories]
+    for purpose in Purpose.objects.all():
+        declare(organization, purpose, chosen)
+
+
 class RecordFactory(DjangoModelFactory):
     """An internal record about a new person in the housing category."""
 

@@ -10,7 +10,7 @@ from agora.cli import app
 from agora.demo.signins import totp_code_now
 from agora.organizations.keys import private_key_load
 from agora.organizations.models import ApiClient
-from tests.factories import OrganizationFactory
+from tests.factories import OrganizationFactory, declare
 
 runner = CliRunner()
 
@@ -176,3 +176,30 @@ def test_serve_without_a_worker_collects_static_then_execs_gunicorn(
     assert argv[argv.index("--bind") + 1] == "127.0.0.1:8011"
     assert argv[argv.index("--workers") + 1] == "2"
     assert any(settings.STATIC_ROOT.iterdir())
+
+
+def test_apiclient_create_limits_the_client_to_declared_purposes(org, tmp_path):
+    declare(org, "emergency-food-support", ("case-history",))
+    declare(org, "debt-advice", ("case-history",))
+    result = run("apiclient", "create", "--org", org.slug, "--name", "parcels",
+                 "--scope", "records:read", "--purpose", "emergency-food-support",
+                 "--key-file", str(tmp_path / "a.pem"))
+    assert result.exit_code == 0, result.output
+    assert "purposes     emergency-food-support" in result.stdout
+    assert "purpose='emergency-food-support'" in result.stdout
+    assert ApiClient.objects.get(name="parcels").purposes == ["emergency-food-support"]
+
+
+@pytest.mark.parametrize(("code", "message"), [
+    ("healthcare-provision", "Riverton Food Bank has not declared healthcare-provision"),
+    ("no-such-purpose", "Unknown purposes: no-such-purpose"),
+])
+def test_apiclient_create_refuses_a_purpose_not_declared_and_writes_nothing(org, tmp_path, code,
+                                                                             message):
+    declare(org, "emergency-food-support", ("case-history",))
+    result = run("apiclient", "create", "--org", org.slug, "--name", "x", "--purpose", code,
+                 "--key-file", str(tmp_path / "a.pem"))
+    assert result.exit_code == 2
+    assert message in one_line(result.stderr)
+    assert not ApiClient.objects.exists()
+    assert not (tmp_path / "a.pem").exists()

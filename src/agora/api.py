@@ -5,6 +5,7 @@ Errors come out as problem+json (`core.problems`); request bodies derive from
 `core.schemas.InputSchema`, which refuses unknown fields.
 """
 
+from agora.access.api import router as access_router
 from agora.audit.api import router as audit_router
 from agora.content.api import router as content_router
 from agora.core.problems import ProblemAPI
@@ -26,3 +27,4 @@ api.add_router("/", organizations_router)
 api.add_router("/audit/", audit_router)
 api.add_router("/", records_router)
 api.add_router("/", content_router)
+api.add_router("/", access_router)

@@ -1,10 +1,15 @@
-"""Shared helpers for the access tests: the standard vocabulary and viewers in one line."""
+"""Shared helpers for the access tests: the standard vocabulary and viewers in one line.
+
+The `council` and `foodbank` fixtures have declared every standard purpose for every
+category (approved), so tests of the other rules are not refused for want of a
+declaration; tests of the register itself use organisations without one.
+"""
 
 import pytest
 
 from agora.access.models import DataCategory, Purpose
 from agora.access.viewers import viewer_for_client, viewer_for_staff
-from tests.factories import ApiClientFactory, MembershipFactory, OrganizationFactory
+from tests.factories import ApiClientFactory, MembershipFactory, OrganizationFactory, declare_all
 
 
 def category(code: str) -> DataCategory:
@@ -30,9 +35,13 @@ def client(organization, on_behalf_of=""):
 
 @pytest.fixture
 def council(db):
-    return OrganizationFactory(name="Riverton Council", slug="council")
+    organization = OrganizationFactory(name="Riverton Council", slug="council")
+    declare_all(organization)
+    return organization
 
 
 @pytest.fixture
 def foodbank(db):
-    return OrganizationFactory(name="Riverton Food Bank", slug="foodbank", kind="ngo")
+    organization = OrganizationFactory(name="Riverton Food Bank", slug="foodbank", kind="ngo")
+    declare_all(organization)
+    return organization

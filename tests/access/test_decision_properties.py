@@ -1,7 +1,8 @@
 """Property: the decision and the query filter always agree, and every permit has a basis.
 
 Hypothesis builds small random worlds (organisations, members with random roles,
-people, agreements, consents, records) and a random viewer and purpose. For every
+people, registers of processing, API clients limited to some purposes, agreements,
+consents, records) and a random viewer and purpose. For every
 record, `decide(...).permitted` must equal "the filtered queryset holds it", and each
 permitted read must be explained by a basis that is checked here again, independently,
 against the world's own description (not through the code under test).
@@ -33,6 +34,7 @@ from tests.factories import (
     MembershipFactory,
     OrganizationFactory,
     PersonFactory,
+    PurposeDeclarationFactory,
     RecordFactory,
     UserFactory,
 )
@@ -65,6 +67,14 @@ class AgreementSpec:
 
 
 @dataclass
+class DeclarationSpec:
+    org: int
+    purpose: str
+    categories: frozenset
+    status: str
+
+
+@dataclass
 class ConsentSpec:
     person: int
     recipient: int
@@ -86,6 +96,18 @@ class RecordSpec:
 
 org = st.integers(0, N_ORGS - 1)
 person = st.integers(0, N_PEOPLE - 1)
+declarations = st.builds(
+    DeclarationSpec,
+    org=org,
+    purpose=st.sampled_from(PURPOSES),
+    # Mostly both categories, so that declarations often meet grants and records.
+    categories=st.sampled_from([frozenset(CATEGORIES)] * 3 + [frozenset({c}) for c in CATEGORIES]),
+    # Mostly approved: only approved declarations count.
+    status=st.sampled_from(["approved", "approved", "approved", "proposed", "withdrawn"]),
+)
+# Per organisation, the purposes its API client is limited to (empty: all declared).
+client_limits = st.lists(subset(st.sampled_from(PURPOSES), max_size=2).map(frozenset),
+                         min_size=N_ORGS, max_size=N_ORGS)
 agreements = st.builds(
     AgreementSpec,
     provider=org,
@@ -144,10 +166,25 @@ class World:
     records: dict  # Record -> RecordSpec
     agreement_specs: list
     consent_specs: list
+    declaration_specs: list  # the ones written (one approved, one proposed at most)
+    client_limits: list
 
 
-def build(members_spec, agreement_specs, consent_specs, record_specs):
+def build(members_spec, agreement_specs, consent_specs, record_specs,
+          declaration_specs=(), limits=None):
     orgs = [OrganizationFactory() for _ in range(N_ORGS)]
+    written, taken = [], set()
+    for spec in declaration_specs:
+        key = (spec.org, spec.purpose, spec.status)
+        if spec.status != "withdrawn" and key in taken:
+            continue  # the register holds one approved and one proposed at most
+        taken.add(key)
+        PurposeDeclarationFactory(
+            organization=orgs[spec.org], purpose=purpose(spec.purpose), status=spec.status,
+            categories=[category(code) for code in spec.categories],
+            special_condition="9.2.h" if "health" in spec.categories else "",
+        )
+        written.append(spec)
     people = [PersonFactory(user=UserFactory()) for _ in range(N_PEOPLE)]
     staff = []
     for org_index, roles in members_spec:
@@ -186,7 +223,8 @@ def build(members_spec, agreement_specs, consent_specs, record_specs):
             restricted_roles=sorted(spec.roles),
         )
         built[record] = spec
-    return World(orgs, people, built, agreement_specs, consent_specs), staff
+    limits = list(limits) if limits is not None else [frozenset()] * N_ORGS
+    return World(orgs, people, built, agreement_specs, consent_specs, written, limits), staff
 
 
 def every_viewer(world, staff):
@@ -200,6 +238,9 @@ def every_viewer(world, staff):
         yield viewer_for_staff(user, organization), ("staff", index, frozenset(roles))
     for index, organization in enumerate(world.orgs):
         yield viewer_for_client(ApiClientFactory(organization=organization)), ("client", index)
+        limited = ApiClientFactory(organization=organization,
+                                   purposes=sorted(world.client_limits[index]))
+        yield viewer_for_client(limited), ("client", index, world.client_limits[index])
 
 
 def check_basis(decision, spec: RecordSpec, who, purpose_code, world):
@@ -223,6 +264,13 @@ def check_basis(decision, spec: RecordSpec, who, purpose_code, world):
         assert who == ("resident", spec.subject)
         return
     assert purpose_code is not None, "personal data read without a purpose"
+    assert any(
+        d.org == org_index and d.purpose == purpose_code and d.status == "approved"
+        and spec.category in d.categories
+        for d in world.declaration_specs
+    ), "personal data read for a purpose the organisation has not declared for it"
+    if kind == "client" and len(who) > 2 and who[2]:
+        assert purpose_code in who[2], "a limited client acted for another purpose"
     if basis == Basis.STAFF_ROLE:
         allowed = roles & PERSONAL_DATA_ROLES
         assert kind == "staff" and org_index == spec.owner and allowed
@@ -265,6 +313,8 @@ def check_basis(decision, spec: RecordSpec, who, purpose_code, world):
 # Random worlds (members, agreements, consents, records) and a purpose, for both tests.
 WORLDS = {
     "members_spec": members,
+    "declaration_specs": st.lists(declarations, min_size=2, max_size=8),
+    "limits": client_limits,
     "agreement_specs": st.lists(agreements, min_size=1, max_size=4),
     "consent_specs": st.lists(consents, min_size=1, max_size=4),
     "record_specs": records,
@@ -277,10 +327,12 @@ WORLDS = {
 )
 @given(**WORLDS)
 def test_decision_and_filter_agree(
-    db, members_spec, agreement_specs, consent_specs, record_specs, purpose_code
+    db, members_spec, declaration_specs, limits, agreement_specs, consent_specs, record_specs,
+    purpose_code
 ):
     with transaction.atomic():
-        world, staff = build(members_spec, agreement_specs, consent_specs, record_specs)
+        world, staff = build(members_spec, agreement_specs, consent_specs, record_specs,
+                             declaration_specs, limits)
         reason = None if purpose_code is None else purpose(purpose_code)
         for viewer, who in every_viewer(world, staff):
             check_viewer(viewer, who, reason, world)
@@ -307,13 +359,15 @@ def check_viewer(viewer, who, reason, world):
 )
 @given(**WORLDS)
 def test_decision_and_one_subject_filter_agree(
-    db, members_spec, agreement_specs, consent_specs, record_specs, purpose_code
+    db, members_spec, declaration_specs, limits, agreement_specs, consent_specs, record_specs,
+    purpose_code
 ):
     """With `subject=`, and in a query already narrowed to one person (which the filter
     then writes for that person alone), the filter keeps exactly that person's records
     `decide` permits."""
     with transaction.atomic():
-        world, staff = build(members_spec, agreement_specs, consent_specs, record_specs)
+        world, staff = build(members_spec, agreement_specs, consent_specs, record_specs,
+                             declaration_specs, limits)
         reason = None if purpose_code is None else purpose(purpose_code)
         for viewer, who in every_viewer(world, staff):
             rule = readable_records_filter(viewer=viewer, purpose=reason, now=NOW)

@@ -65,6 +65,8 @@ PUBLIC_OPERATIONS = {
     ("GET", "/api/v1/audit/proofs/consistency"),
     ("GET", "/api/v1/audit/public-key"),
     ("GET", "/api/v1/audit/public-keys"),
+    ("GET", "/api/v1/purposes"),
+    ("GET", "/api/v1/purposes/{organization}"),
 }
 
 

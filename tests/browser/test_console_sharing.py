@@ -21,6 +21,7 @@ from tests.factories import (
     PersonFactory,
     RecordFactory,
     TotpAuthenticatorFactory,
+    declare,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,7 +41,10 @@ def council():
 
 @pytest.fixture
 def foodbank():
-    return OrganizationFactory(name="Riverton Food Bank", slug="foodbank", kind="ngo")
+    organization = OrganizationFactory(name="Riverton Food Bank", slug="foodbank", kind="ngo")
+    declare(organization, "emergency-food-support", ["housing"])
+    declare(organization, "debt-advice", ["housing"])
+    return organization
 
 
 def signed_in(page, live_server, organization, role):

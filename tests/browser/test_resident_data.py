@@ -8,7 +8,7 @@ from agora.audit.services import tree_head_sign
 from agora.people.models import Person
 from tests.browser.axe import assert_no_axe_violations
 from tests.browser.helpers import resident, sign_in_with_password
-from tests.factories import OrganizationFactory, PersonFactory
+from tests.factories import OrganizationFactory, PersonFactory, declare
 from tests.portal.helpers import staff_entry
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -132,7 +132,11 @@ def test_no_person_page_is_accessible(live_server, page):
 
 @pytest.fixture
 def food_bank():
-    return OrganizationFactory(name="Riverton Food Bank", kind="ngo")
+    """A food bank that declared the purposes its residents' consents name."""
+    organization = OrganizationFactory(name="Riverton Food Bank", kind="ngo")
+    declare(organization, "emergency-food-support", ["housing"])
+    declare(organization, "social-care-support", ["housing", "health"])
+    return organization
 
 
 def given_consent(person, recipient):

@@ -4,7 +4,7 @@ import pytest
 
 from agora.access.models import DataCategory, Purpose
 from agora.access.vocabulary import load_vocabulary
-from tests.factories import OrganizationFactory
+from tests.factories import OrganizationFactory, declare_all
 
 
 @pytest.fixture
@@ -15,9 +15,13 @@ def vocabulary(db):
 
 @pytest.fixture
 def council():
-    return OrganizationFactory(name="Riverton Council", slug="council")
+    organization = OrganizationFactory(name="Riverton Council", slug="council")
+    declare_all(organization)  # every purpose counts: these tests are about other rules
+    return organization
 
 
 @pytest.fixture
 def foodbank():
-    return OrganizationFactory(name="Riverton Food Bank", slug="foodbank", kind="ngo")
+    organization = OrganizationFactory(name="Riverton Food Bank", slug="foodbank", kind="ngo")
+    declare_all(organization)  # every purpose counts: these tests are about other rules
+    return organization

@@ -2,11 +2,13 @@
 
 from collections import Counter
 
+import pytest
 from django.utils import timezone
 
 from agora.access.models import Agreement, Consent
 from agora.access.viewers import viewer_for_client
 from agora.audit.models import LogEntry
+from agora.core.exceptions import PermissionDenied
 from agora.demo.generator import town_plan
 from agora.demo.records import national_ids, record_plans
 from agora.demo.services import demo_load
@@ -172,3 +174,31 @@ def test_the_demo_sign_ins_give_residents_a_national_id_that_finds_them(riverton
         identifier = re.search(r"national id (RV\d{7})", row.who).group(1)
         person = Person.objects.get(national_id_hash=national_id_hash(identifier))
         assert person.user.email == row.email
+
+
+def test_each_organisation_declared_the_purposes_that_fit_it(riverton):
+    from agora.access.register import declared_purposes
+
+    def declared(slug):
+        organization = Organization.objects.get(slug=slug)
+        return set(declared_purposes(organization=organization).values_list("code", flat=True))
+
+    assert declared("riverton-food-bank") == {"emergency-food-support", "debt-advice"}
+    assert declared("riverton-health-board") == {"healthcare-provision",
+                                                 "public-health-statistics"}
+    assert all(declared(o.slug) for o in Organization.objects.all())
+    assert LogEntry.objects.filter(action="purpose.approve").count() == 14
+
+
+def test_the_food_bank_reads_its_records_for_food_support_but_not_for_health(riverton):
+    from agora.records.services import purpose_require
+
+    bank = Organization.objects.get(slug="riverton-food-bank")
+    viewer = viewer_for_client(ApiClientFactory(organization=bank))
+    person = Record.objects.filter(owner=bank).first().subject
+    page = records_for_person(viewer=viewer, person=person,
+                              purpose=purpose_find("emergency-food-support"))
+    assert page.total >= 1 and page.items[0].legal_basis == "6.1.a"
+    for refused in ("healthcare-provision", "fraud-prevention"):
+        with pytest.raises(PermissionDenied, match="has not declared"):
+            purpose_require(viewer=viewer, code=refused, action="record.list", subject=person)

@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from agora.access.models import Consent
+from agora.access.models import Consent, PurposeDeclaration
 from agora.access.services import consent_give
 from agora.audit.models import LogEntry
-from tests.factories import OrganizationFactory, UserFactory
+from tests.factories import OrganizationFactory, UserFactory, declare
 from tests.portal.helpers import resident_with_person
 
 pytestmark = pytest.mark.django_db
@@ -30,11 +30,17 @@ def ann(client):
 
 @pytest.fixture
 def food_bank():
-    return OrganizationFactory(name="Riverton Food Bank", kind="ngo")
+    organization = OrganizationFactory(name="Riverton Food Bank", kind="ngo")
+    declare(organization, "emergency-food-support", ("housing", "income-and-benefits"))
+    declare(organization, "social-care-support", ("housing", "health"))
+    return organization
 
 
 def give(person, recipient, *, categories=("housing",), purpose="emergency-food-support",
          days=30):
+    if not PurposeDeclaration.objects.filter(organization=recipient, purpose__code=purpose,
+                                             status="approved").exists():
+        declare(recipient, purpose, categories)  # a consent names a declared purpose
     return consent_give(
         actor=person.user, person=person, recipient=recipient, categories=list(categories),
         purpose=purpose, expires_at=timezone.now() + datetime.timedelta(days=days),
@@ -138,6 +144,24 @@ def test_bad_input_is_shown_and_nothing_is_written(client, ann, food_bank, chang
     assert f'href="#{anchor}"' in html
     assert message in text(response)
     assert "<title>Error: Give consent" in html
+    assert not Consent.objects.exists()
+    assert LogEntry.objects.count() == before
+
+
+@pytest.mark.parametrize(("purpose", "categories", "message"), [
+    ("healthcare-provision", ("housing",),
+     "Riverton Food Bank has not declared the purpose “Healthcare provision”"),
+    ("emergency-food-support", ("housing", "health"),
+     "declaration of “Emergency food support” does not include Health"),
+])
+def test_a_purpose_the_recipient_has_not_declared_is_refused(client, ann, food_bank, purpose,
+                                                             categories, message):
+    before = LogEntry.objects.count()
+    response = client.post(reverse("portal:consent_new"),
+                           form_data(food_bank, purpose=purpose, categories=categories))
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.content.decode()
+    assert message in text(response)
     assert not Consent.objects.exists()
     assert LogEntry.objects.count() == before
 

@@ -4,7 +4,7 @@ import pytest
 
 from agora.access.models import DataCategory, Purpose
 from agora.access.vocabulary import load_vocabulary
-from tests.factories import OrganizationFactory, PersonFactory
+from tests.factories import OrganizationFactory, PersonFactory, declare_all
 
 
 @pytest.fixture(autouse=True)
@@ -15,17 +15,23 @@ def vocabulary(db):
 
 @pytest.fixture
 def benefits(db):
-    return OrganizationFactory(name="Benefits Agency", slug="benefits")
+    organization = OrganizationFactory(name="Benefits Agency", slug="benefits")
+    declare_all(organization)  # every purpose counts: these tests are about other rules
+    return organization
 
 
 @pytest.fixture
 def council(db):
-    return OrganizationFactory(name="Riverton Council", slug="council")
+    organization = OrganizationFactory(name="Riverton Council", slug="council")
+    declare_all(organization)  # every purpose counts: these tests are about other rules
+    return organization
 
 
 @pytest.fixture
 def foodbank(db):
-    return OrganizationFactory(name="Riverton Food Bank", slug="foodbank", kind="ngo")
+    organization = OrganizationFactory(name="Riverton Food Bank", slug="foodbank", kind="ngo")
+    declare_all(organization)  # every purpose counts: these tests are about other rules
+    return organization
 
 
 @pytest.fixture

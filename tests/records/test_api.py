@@ -315,3 +315,69 @@ def test_no_call_touches_personal_data_without_an_entry(
         before = log_count()
         assert call().status_code == status, number
         assert log_count() - before == entries, number
+
+
+# ------------------------------------------------------------------ declared purposes
+
+
+@pytest.fixture
+def riverton_food_bank(db):
+    """A food bank that declared emergency food support and debt advice, nothing else."""
+    from tests.factories import OrganizationFactory, declare
+
+    bank = OrganizationFactory(name="Riverton Food Bank", slug="riverton-food-bank", kind="ngo")
+    declare(bank, "emergency-food-support", ("case-history", "household"))
+    declare(bank, "debt-advice", ("case-history",))
+    return bank
+
+
+@pytest.mark.parametrize("purpose", ["healthcare-provision", "fraud-prevention"])
+def test_a_purpose_the_organisation_has_not_declared_is_refused_and_logged(
+        client, riverton_food_bank, purpose):
+    person = PersonFactory(national_id_hash=national_id_hash("RV5550001"))
+    make_record(riverton_food_bank, person, category="case-history", title="Food parcels")
+    keyed = make_client(riverton_food_bank, scopes=("records:read", "people:lookup"))
+    before = log_count()
+
+    looked_up = post(client, keyed, "/api/v1/people/lookup", {"national_id": "RV5550001"},
+                     purpose=purpose)
+    read = get_records(client, keyed, person.public_id, purpose=purpose)
+
+    for response in (looked_up, read):
+        body = assert_problem(response, 403, "purpose-not-declared")
+        assert f"has not declared the purpose “{purpose}”" in body["detail"]
+        assert "emergency-food-support" in body["detail"]  # what it did declare
+    assert log_count() == before + 2
+    entries = last_entries(2)
+    assert [(e.action, e.decision, e.purpose, e.organization) for e in entries] == [
+        ("person.lookup", "deny", purpose, "riverton-food-bank"),
+        ("record.list", "deny", purpose, "riverton-food-bank")]
+    assert entries[1].subject == str(person.public_id)
+
+
+def test_a_declared_purpose_reads_with_the_declared_legal_basis(client, riverton_food_bank):
+    person = PersonFactory()
+    make_record(riverton_food_bank, person, category="case-history", title="Food parcels")
+    keyed = make_client(riverton_food_bank, scopes=("records:read",))
+    response = get_records(client, keyed, person.public_id, purpose="emergency-food-support")
+    assert response.status_code == 200, response.content
+    record = response.json()["records"][0]
+    assert record["shared_under"] == {"basis": "owner-client", "id": None,
+                                      "legal_basis": "6.1.a"}
+    assert last_entries(1)[0].legal_basis == "6.1.a"
+
+
+def test_a_client_limited_to_some_purposes_gets_purpose_not_allowed(client, riverton_food_bank):
+    from agora.access.services import apiclient_purposes_set
+    from agora.core.actors import SYSTEM
+
+    person = PersonFactory()
+    make_record(riverton_food_bank, person, category="case-history")
+    keyed = make_client(riverton_food_bank, scopes=("records:read",))
+    apiclient_purposes_set(actor=SYSTEM, client=keyed.client, purposes=["debt-advice"])
+    before = log_count()
+    response = get_records(client, keyed, person.public_id, purpose="emergency-food-support")
+    assert "may act only for: debt-advice" in assert_problem(
+        response, 403, "purpose-not-allowed")["detail"]
+    assert log_count() == before + 1 and last_entries(1)[0].decision == "deny"
+    assert get_records(client, keyed, person.public_id, purpose="debt-advice").status_code == 200

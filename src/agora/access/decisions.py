@@ -11,13 +11,18 @@ Records about no one (no subject):
     restricted     staff of the owner holding a role named in `restricted_roles`
                                                                 basis "owner-staff"
 
-Records about a person (personal data, whatever their classification). The bases are
-tried in this order and the first that permits is the one reported:
+Records about a person (personal data, whatever their classification). Except for the
+person themselves, every basis also needs a *declared* purpose: one the viewer's
+organisation has declared in its register of processing, approved by its data
+protection officer, whose categories include the record's category (and, for a machine
+client limited to some purposes, one of those: `access.register.purpose_cover`). The
+bases are tried in this order and the first that permits is the one reported:
     1. own-data     the person themselves; no purpose needed
     2. staff-role   the owner's staff holding a personal-data role (admin, caseworker,
                     dpo), with a purpose; for a restricted record the role must also be
-                    named in `restricted_roles`
-    3. owner-client a machine client of the owner, with a purpose (not restricted records)
+                    named in `restricted_roles`; the legal basis is the declaration's
+    3. owner-client a machine client of the owner, with a purpose (not restricted
+                    records); the legal basis is the declaration's
     4. consent      another organisation (staff with a personal-data role, or its client)
                     under the person's consent: same person, recipient, a category of
                     the consent, the consent's purpose, given <= now < expires, not
@@ -32,8 +37,8 @@ Restricted personal records are never shared through consent or agreement.
 
 Writes (create, update, delete): for personal records only the owner's staff with a
 personal-data role (for restricted records, a role named in `restricted_roles`) or the
-owner's client, each with a purpose; for records about no one, the owner's staff
-(restricted: a named role) or the owner's client.
+owner's client, each with a declared purpose covering the record's category; for
+records about no one, the owner's staff (restricted: a named role) or the owner's client.
 """
 
 from dataclasses import dataclass
@@ -50,6 +55,7 @@ from agora.access.models import (
     LegalBasis,
     Purpose,
 )
+from agora.access.register import LOOK_UP, PurposeCover, purpose_cover
 from agora.access.viewers import Viewer
 from agora.core.exceptions import InvalidInput
 from agora.organizations.models import Membership
@@ -107,7 +113,9 @@ class RecordFacts:
 class Decision:
     """Permit or deny, with the basis, its reference, the legal basis and a plain reason.
 
-    `fields_allowed` is None when every field may be seen, else the names allowed.
+    `fields_allowed` is None when every field may be seen, else the names allowed;
+    `special_condition` is the Art. 9 condition the acting organisation declared for the
+    purpose (logged with the legal basis when the record is of a special category).
     """
 
     permitted: bool
@@ -116,6 +124,7 @@ class Decision:
     basis_ref: str = ""
     legal_basis: str = ""
     fields_allowed: tuple[str, ...] | None = None
+    special_condition: str = ""
 
     def __bool__(self) -> bool:
         return self.permitted
@@ -136,17 +145,22 @@ def decide(
     purpose: Purpose | None,
     action: str = READ,
     now: datetime | None = None,
+    cover: PurposeCover | None = LOOK_UP,
 ) -> Decision:
-    """Decide whether the viewer may do `action` to the record for the purpose, and why."""
+    """Decide whether the viewer may do `action` to the record for the purpose, and why.
+
+    `cover` is `purpose_cover(viewer, purpose)` when the caller already has it.
+    """
     if action != READ and action not in WRITE_ACTIONS:
         raise InvalidInput(f"Unknown action {action!r}: use read, create, update or delete.")
     if viewer is None:
         return _deny("No one is identified, so nothing may be read or changed.")
+    lookup = (lambda: purpose_cover(viewer, purpose)) if cover is LOOK_UP else (lambda: cover)
     if action in WRITE_ACTIONS:
-        return _decide_write(viewer, record, purpose, action)
+        return _decide_write(viewer, record, purpose, action, lookup)
     if record.subject_id is None:
         return _decide_non_personal(viewer, record)
-    return _decide_personal(viewer, record, purpose, now or timezone.now())
+    return _decide_personal(viewer, record, purpose, now or timezone.now(), lookup)
 
 
 def _owner_roles(viewer: Viewer, record: RecordLike) -> frozenset[str]:
@@ -200,7 +214,7 @@ def _staff_personal_roles(viewer: Viewer, record: RecordLike) -> frozenset[str]:
 
 
 def _decide_personal(
-    viewer: Viewer, record: RecordLike, purpose: Purpose | None, now: datetime
+    viewer: Viewer, record: RecordLike, purpose: Purpose | None, now: datetime, lookup
 ) -> Decision:
     if viewer.person_id is not None and viewer.person_id == record.subject_id:
         return Decision(
@@ -209,21 +223,33 @@ def _decide_personal(
     if purpose is None:
         return _deny("Personal data may only be read for a stated purpose, and none was given.")
     roles = _staff_personal_roles(viewer, record)
+    restricted = is_restricted(record.classification)
+    owner_client = _is_owner_client(viewer, record) and not restricted
+    cover = None
+    if roles or owner_client or (
+        _is_outside_reader(viewer) and viewer.organization_id != record.owner_id
+        and not restricted
+    ):
+        cover = lookup()
+        refusal = _undeclared(viewer, record, purpose, cover)
+        if refusal is not None:
+            return refusal
     if roles:
         return Decision(
             True,
             f"The viewer's role ({', '.join(sorted(roles))}) at the owner lets them handle "
-            f"personal data for {purpose.code}.",
+            f"personal data for {purpose.code}, a purpose the owner declared.",
             basis=Basis.STAFF_ROLE,
-            legal_basis=purpose.legal_basis,
+            legal_basis=cover.legal_basis,
+            special_condition=cover.special_condition,
         )
-    restricted = is_restricted(record.classification)
-    if _is_owner_client(viewer, record) and not restricted:
+    if owner_client:
         return Decision(
             True,
-            f"An API client of the owner, for {purpose.code}.",
+            f"An API client of the owner, for {purpose.code}, a purpose the owner declared.",
             basis=Basis.OWNER_CLIENT,
-            legal_basis=purpose.legal_basis,
+            legal_basis=cover.legal_basis,
+            special_condition=cover.special_condition,
         )
     if viewer.organization_id == record.owner_id and viewer.organization_id is not None:
         if restricted:
@@ -251,8 +277,29 @@ def _decide_personal(
             basis=Basis.CONSENT,
             basis_ref=str(consent.public_id),
             legal_basis=LegalBasis.CONSENT,
+            special_condition=cover.special_condition,
         )
-    return _decide_agreement(viewer, record, purpose, now)
+    return _decide_agreement(viewer, record, purpose, now, cover)
+
+
+def _undeclared(viewer: Viewer, record: RecordLike, purpose: Purpose,
+                cover: PurposeCover | None) -> Decision | None:
+    """Refuse unless the viewer's organisation declared the purpose for this category."""
+    if cover is None:
+        if viewer.client is not None and viewer.client.purposes and (
+            purpose.code not in viewer.client.purposes
+        ):
+            return _deny(f"This API client may not act for {purpose.code}.")
+        return _deny(
+            f"{viewer.organization} has not declared {purpose.code} in its register of "
+            "processing, so it may not handle personal data for it."
+        )
+    if record.category_id not in cover.category_ids:
+        return _deny(
+            f"{viewer.organization}'s declaration of {purpose.code} does not include this "
+            "category of data."
+        )
+    return None
 
 
 def _is_outside_reader(viewer: Viewer) -> bool:
@@ -286,7 +333,7 @@ def _category_is_special(record: RecordLike) -> bool:
 
 
 def _decide_agreement(
-    viewer: Viewer, record: RecordLike, purpose: Purpose, now: datetime
+    viewer: Viewer, record: RecordLike, purpose: Purpose, now: datetime, cover: PurposeCover
 ) -> Decision:
     between = Agreement.objects.filter(
         provider_id=record.owner_id, recipient_id=viewer.organization_id
@@ -314,6 +361,7 @@ def _decide_agreement(
             basis_ref=str(agreement.public_id),
             legal_basis=agreement.legal_basis,
             fields_allowed=tuple(str(name) for name in agreement.fields_allowed),
+            special_condition=cover.special_condition,
         )
     return _deny(_why_no_agreement(between, record, purpose, now))
 
@@ -338,14 +386,14 @@ def _why_no_agreement(between, record: RecordLike, purpose: Purpose, now: dateti
 
 
 def _decide_write(
-    viewer: Viewer, record: RecordLike, purpose: Purpose | None, action: str
+    viewer: Viewer, record: RecordLike, purpose: Purpose | None, action: str, lookup
 ) -> Decision:
     roles = _owner_roles(viewer, record)
     restricted = is_restricted(record.classification)
     personal = record.subject_id is not None
     if personal and purpose is None:
         return _deny(f"Personal data may only be changed ({action}) for a stated purpose.")
-    legal_basis = purpose.legal_basis if personal and purpose else ""
+    legal_basis = ""
     if restricted:
         allowed = roles & set(record.restricted_roles)
         needed = "a role the record names"
@@ -355,6 +403,14 @@ def _decide_write(
     else:
         allowed = roles
         needed = "a role"
+    owner_client = _is_owner_client(viewer, record)
+    special_condition = ""
+    if personal and (allowed or owner_client):
+        cover = lookup()
+        refusal = _undeclared(viewer, record, purpose, cover)
+        if refusal is not None:
+            return refusal
+        legal_basis, special_condition = cover.legal_basis, cover.special_condition
     if allowed:
         return Decision(
             True,
@@ -362,13 +418,15 @@ def _decide_write(
             f"which may {action} this record.",
             basis=Basis.STAFF_ROLE if personal else Basis.OWNER_STAFF,
             legal_basis=legal_basis,
+            special_condition=special_condition,
         )
-    if _is_owner_client(viewer, record):
+    if owner_client:
         return Decision(
             True,
             f"An API client of the owner may {action} its records.",
             basis=Basis.OWNER_CLIENT,
             legal_basis=legal_basis,
+            special_condition=special_condition,
         )
     return _deny(
         f"Only the owner's staff holding {needed}, or the owner's API clients, "

@@ -9,6 +9,11 @@ How it is built, for speed (docs/benchmarks.md, "Access filter"):
 - Only the branches that can apply to this viewer are written: an anonymous visitor gets
   "open or public, about no one"; a resident adds their own records; staff and clients
   add their organisation's records and, with a purpose, what is shared with them.
+- A purpose counts only as the viewer's organisation declared it (`access.register`):
+  the categories its approved declaration covers are looked up once, before the query,
+  and become parameters of `category IN (…)` on every personal branch but the person's
+  own; a purpose not declared (or not allowed to the client) is written as no purpose.
+  Only their number belongs to the shape, so no join is added per row.
 - Agreements and consents are matched in the same statement as the records
   (`access.grants`), so a withdrawal or a suspension counts on the very next query. Over
   many records, two uncorrelated row-value subqueries (evaluated once per query, not once
@@ -44,6 +49,7 @@ from django.utils import timezone
 from agora.access import grants as grants_module
 from agora.access.decisions import OPEN_LEVELS, PERSONAL_DATA_ROLES, UNRESTRICTED_LEVELS
 from agora.access.models import Classification, Purpose
+from agora.access.register import LOOK_UP, PurposeCover, purpose_cover
 from agora.access.viewers import Viewer
 
 NOTHING = Q(pk__in=[])
@@ -60,16 +66,18 @@ class Slot(NamedTuple):
 ORGANIZATION, PERSON, SUBJECT, PURPOSE, NOW = (
     Slot("organization", 0), Slot("person", 1), Slot("subject", 2), Slot("purpose", 3),
     Slot("now", 4))
+FIRST_CATEGORY = 5  # the declared categories' slots follow, one per category
 
 
 class Values(NamedTuple):
-    """The values of the slots for one call, in slot order."""
+    """The values of the slots for one call, in slot order (the categories last)."""
 
     organization: int | None
     person: int | None
     subject: int | None
     purpose: int | None
     now: datetime
+    categories: tuple[int, ...] = ()
 
 
 # A condition is a small tree of tuples, written as SQL by `_sql`:
@@ -102,23 +110,27 @@ class Shape(NamedTuple):
     roles: tuple[str, ...]
     personal_roles: tuple[str, ...]
     has_person: bool
-    has_purpose: bool
+    has_purpose: bool  # a purpose the organisation declared (and the client may act for)
+    declared: int  # how many categories the declaration covers
     special_purpose: bool
     subject: str  # "" (any records), "own" (the viewer's own) or "other" (someone else's)
 
 
-def _shape(viewer: Viewer, purpose: Purpose | None, subject: int | None) -> Shape:
+def _shape(viewer: Viewer, purpose: Purpose | None, subject: int | None,
+           categories: tuple[int, ...]) -> Shape:
     staff = viewer.is_staff_member
     roles = tuple(sorted(viewer.roles)) if staff else ()
     person_id = viewer.person_id
+    declared = purpose is not None and bool(categories)
     return Shape(
         staff,
         viewer.is_client,
         roles,
         tuple(role for role in roles if role in PERSONAL_DATA_ROLES) if staff else (),
         person_id is not None,
-        purpose is not None,
-        purpose is not None and bool(purpose.special_condition),
+        declared,
+        len(categories) if declared else 0,
+        declared and bool(purpose.special_condition),
         "" if subject is None else "own" if person_id == subject else "other",
     )
 
@@ -342,7 +354,7 @@ class ReadableLookup(Lookup):
         if vendor not in ("sqlite", "postgresql"):
             raise NotSupportedError("The access filter supports SQLite and PostgreSQL only.")
         columns, shape = self.lhs, self.shape
-        organization, person, subject, purpose, now = self.values
+        organization, person, subject, purpose, now, categories = self.values
         if shape.subject == "" and "subject" in columns.names:
             narrowed = _narrowed_subject(
                 compiler.query.where, columns.columns[columns.names.index("subject")])
@@ -355,7 +367,7 @@ class ReadableLookup(Lookup):
         if compiled is None:
             raise EmptyResultSet
         now = connection.ops.adapt_datetimefield_value(now)
-        values = (organization, person, subject, purpose, now)
+        values = (organization, person, subject, purpose, now, *categories)
         params = list(compiled.params)
         for position, slot in compiled.slots:
             params[position] = values[slot]
@@ -423,21 +435,31 @@ def readable_records_filter(
     now: datetime | None = None,
     prefix: str = "",
     subject=None,
+    cover: PurposeCover | None = LOOK_UP,
 ) -> Q:
     """Return a Q keeping the records this viewer may read for the purpose (see `decide`).
 
     `subject` (a Person or its id), when given, narrows the filter to that person's
     records: only their consents are looked at, and records about anyone else — or no
-    one — are not kept. Pass it when the query is about one person anyway.
+    one — are not kept. Pass it when the query is about one person anyway. `cover` is
+    `purpose_cover(viewer, purpose)` when the caller already has it.
     """
     if viewer is None:
         return NOTHING
     subject = getattr(subject, "pk", subject)
-    shape = _shape(viewer, purpose, subject)
+    categories: tuple[int, ...] = ()
+    if purpose is not None and (
+        viewer.is_client or (viewer.is_staff_member and viewer.roles & PERSONAL_DATA_ROLES)
+    ):  # only they read personal data for a purpose: ask the register once, here
+        if cover is LOOK_UP:
+            cover = purpose_cover(viewer, purpose)
+        categories = cover.category_ids if cover is not None else ()
+    shape = _shape(viewer, purpose, subject, categories)
     if _compiled(shape, "sqlite") is None:
         return NOTHING
     values = Values(viewer.organization_id, viewer.person_id, subject,
-                    purpose.pk if purpose is not None else None, now or timezone.now())
+                    purpose.pk if shape.has_purpose else None, now or timezone.now(),
+                    categories if shape.has_purpose else ())
     return Q(ReadableCondition(shape, values, prefix))
 
 
@@ -447,14 +469,22 @@ def _readable(shape: Shape):
         return ("eq", "subject", SUBJECT)
     if shape.subject == "other":
         personal = _or(_owned_personal(shape), _shared(shape, one_subject=True))
-        return _and(("eq", "subject", SUBJECT), personal)
+        return _and(("eq", "subject", SUBJECT), _declared(shape), personal)
     about_no_one = ("null", "subject")
     return _or(
         _owned(shape),
         _and(about_no_one, OPEN),
         ("eq", "subject", PERSON) if shape.has_person else None,
-        _and(("notnull", "subject"), _shared(shape, one_subject=False)),
+        _and(("notnull", "subject"), _declared(shape), _shared(shape, one_subject=False)),
     )
+
+
+def _declared(shape: Shape):
+    """The record's category is one the declaration of the purpose covers."""
+    if not shape.has_purpose:
+        return None
+    return ("in", "category", [Slot(f"category{index}", FIRST_CATEGORY + index)
+                               for index in range(shape.declared)])
 
 
 def _owned(shape: Shape):
@@ -462,25 +492,27 @@ def _owned(shape: Shape):
     if not (shape.is_staff_member or shape.is_client):
         return None
     owner = ("eq", "owner", ORGANIZATION)
+    about_no_one_or_declared = _or(("null", "subject"), _declared(shape))
     if shape.is_client:
         # Internal records about no one; with a purpose, unrestricted personal ones too.
         if not shape.has_purpose:
             return _and(owner, ("null", "subject"),
                         ("eq", "classification", Classification.INTERNAL.value))
-        return _and(owner, UNRESTRICTED)
+        return _and(owner, UNRESTRICTED, about_no_one_or_declared)
     roles, personal_roles = shape.roles, shape.personal_roles
     non_personal = ("or", [UNRESTRICTED, ("roles", roles)])
     if shape.has_purpose and personal_roles == roles:  # same rule for both kinds
-        return _and(owner, non_personal)
+        return _and(owner, non_personal, about_no_one_or_declared)
     personal = None
     if shape.has_purpose and personal_roles:
-        personal = _and(("notnull", "subject"),
+        personal = _and(("notnull", "subject"), _declared(shape),
                         ("or", [UNRESTRICTED, ("roles", personal_roles)]))
     return _and(owner, _or(_and(("null", "subject"), non_personal), personal))
 
 
 def _owned_personal(shape: Shape):
-    """Personal records of the viewer's own organisation, the subject being someone else."""
+    """Personal records of the viewer's own organisation, the subject being someone else
+    (the caller adds the declared categories)."""
     if not shape.has_purpose or not (shape.is_staff_member or shape.is_client):
         return None
     owner = ("eq", "owner", ORGANIZATION)
@@ -493,7 +525,8 @@ def _owned_personal(shape: Shape):
 
 def _shared(shape: Shape, *, one_subject: bool):
     """Unrestricted personal records shared with the viewer's organisation (the caller
-    makes sure they are personal): by consent or by agreement, for the purpose."""
+    makes sure they are personal and adds the declared categories): by consent or by
+    agreement, for the purpose."""
     if not shape.has_purpose or not (shape.personal_roles or shape.is_client):
         return None
     return _and(UNRESTRICTED, ("or", [

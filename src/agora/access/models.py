@@ -1,6 +1,9 @@
 """The vocabulary and the grants of information sharing.
 
-Data categories and purposes are what every grant is expressed in. An Agreement is
+Data categories and purposes are what every grant is expressed in. Each organisation
+declares the purposes it pursues in its register of processing (`PurposeDeclaration`,
+GDPR Art. 30); a purpose counts for it only once its data protection officer approved
+the declaration. An Agreement is
 one organisation sharing categories with another for named purposes; a Consent is a
 person letting one organisation see categories for one purpose. Only the decision
 function in `access.decisions` turns these into permit or deny.
@@ -86,6 +89,80 @@ class Purpose(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PurposeDeclaration(models.Model):
+    """One entry of an organisation's register of processing (GDPR Art. 30).
+
+    The organisation pursues `purpose` under `legal_basis` (Art. 6) and, where it names
+    special categories, `special_condition` (Art. 9), needing only `categories`. An
+    administrator proposes it; it counts once the organisation's data protection officer
+    approves it. At most one declaration per organisation and purpose is approved at a
+    time, and at most one is proposed: approving a proposal supersedes the approved one.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        SUPERSEDED = "superseded", "Superseded"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="purpose_declarations"
+    )
+    purpose = models.ForeignKey(Purpose, on_delete=models.PROTECT, related_name="declarations")
+    legal_basis = models.CharField(max_length=8, choices=LegalBasis.choices)
+    special_condition = models.CharField(
+        max_length=8, choices=SpecialCondition.choices, blank=True,
+        help_text="The Art. 9 condition; required when a category is special.",
+    )
+    categories = models.ManyToManyField(DataCategory, related_name="declarations")
+    serves = models.TextField(
+        help_text="Whom the processing serves: the people it is about (Art. 30(1)(c)).",
+    )
+    description = models.TextField(
+        blank=True, help_text="How the organisation uses the data for it, in plain words.",
+    )
+    retention = models.CharField(
+        max_length=300, blank=True, help_text="How long the data is kept (Art. 30(1)(f)).",
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROPOSED)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was approved or rejected.",
+    )
+    ended_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was withdrawn or superseded.",
+    )
+
+    class Meta:
+        ordering = ["organization__name", "purpose__name", "-proposed_at"]
+        indexes = [models.Index(fields=["organization", "purpose", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "purpose"],
+                condition=models.Q(status="approved"),
+                name="one_approved_declaration",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "purpose"],
+                condition=models.Q(status="proposed"),
+                name="one_proposed_declaration",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization}: {self.purpose} ({self.status})"
 
 
 class Agreement(models.Model):

@@ -125,6 +125,13 @@ PURPOSES: list[dict] = [
         "legal_basis": "6.1.e",
         "special_condition": "9.2.j",
     },
+    {
+        "code": "member-services",
+        "name": "Member services",
+        "description": "Keeping in touch with the members of an association and speaking "
+        "up for them, as members agreed when they joined.",
+        "legal_basis": "6.1.b",
+    },
 ]
 
 

@@ -88,6 +88,10 @@ class LogEntry(AppendOnlyModel):
         DOCUMENT_PUBLISH = "document.publish", "Published a document version"
         DOCUMENT_CHANGE = "document.change", "Changed a document's details"
         TOPIC_CHANGE = "topic.change", "Changed a topic"
+        PURPOSE_PROPOSE = "purpose.propose", "Proposed a purpose declaration"
+        PURPOSE_APPROVE = "purpose.approve", "Approved a purpose declaration"
+        PURPOSE_REJECT = "purpose.reject", "Rejected a purpose declaration"
+        PURPOSE_WITHDRAW = "purpose.withdraw", "Withdrew a purpose declaration"
 
     class Decision(models.TextChoices):
         PERMIT = "permit", "Permitted"

@@ -3,19 +3,22 @@
 from django import forms
 
 from agora.access.models import Purpose
+from agora.access.register import declared_purposes
 from agora.console.forms_sharing import (
     HintedRadioSelect,
     QuestionModelChoiceField,
     purpose_hint,
 )
+from agora.organizations.models import Organization
 
 
 class PurposeForm(forms.Form):
-    """The purpose a caseworker states before any of a person's information is shown."""
+    """The purpose a caseworker states before any of a person's information is shown:
+    one of the purposes their organisation has declared, and no other."""
 
     purpose = QuestionModelChoiceField(
         label="Why do you need to see this person's information?",
-        queryset=Purpose.objects.all(),
+        queryset=Purpose.objects.none(),
         to_field_name="code",
         empty_label=None,
         widget=HintedRadioSelect,
@@ -27,11 +30,18 @@ class PurposeForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organization: Organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["purpose"].widget.hints = {
-            p.code: purpose_hint(p) for p in self.fields["purpose"].queryset
-        }
+        field = self.fields["purpose"]
+        field.queryset = declared_purposes(organization=organization).order_by("name")
+        field.error_messages["invalid_choice"] = (
+            f"Choose one of the purposes {organization.name} has declared"
+        )
+        field.widget.hints = {p.code: purpose_hint(p) for p in field.queryset}
+
+    def submitted_code(self) -> str:
+        """Return the purpose code as sent, whether or not it was a valid choice."""
+        return str(self.data.get(self.add_prefix("purpose"), "") or "")[:100]
 
 
 class PersonFindForm(PurposeForm):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from agora.console import views, views_dpo, views_people, views_sharing
+from agora.console import views, views_dpo, views_people, views_purposes, views_sharing
 
 app_name = "console"
 
@@ -23,6 +23,22 @@ urlpatterns = [
         views.apiclient_deactivate_view,
         name="apiclient_deactivate",
     ),
+    path(
+        "organisations/<slug:slug>/api-clients/<uuid:client_id>/purposes",
+        views_purposes.apiclient_purposes,
+        name="apiclient_purposes",
+    ),
+    path("organisations/<slug:slug>/purposes/", views_purposes.purpose_index, name="purposes"),
+    path("organisations/<slug:slug>/purposes/new", views_purposes.purpose_new,
+         name="purpose_new"),
+    path("organisations/<slug:slug>/purposes/record.csv", views_purposes.art30_export_csv,
+         name="purposes_csv"),
+    path("organisations/<slug:slug>/purposes/record.json", views_purposes.art30_export_json,
+         name="purposes_json"),
+    path("organisations/<slug:slug>/purposes/<uuid:public_id>/", views_purposes.purpose_detail,
+         name="purpose"),
+    path("organisations/<slug:slug>/purposes/<uuid:public_id>/<slug:change>",
+         views_purposes.purpose_change, name="purpose_change"),
     path("organisations/<slug:slug>/people/", views_people.person_search, name="people"),
     path(
         "organisations/<slug:slug>/people/<uuid:person_id>/",

@@ -29,6 +29,7 @@ from agora.demo.generator import (
 )
 from agora.demo.history import SETUP_AT, demo_clock, history_load, history_wanted
 from agora.demo.hub import hub_load
+from agora.demo.purposes import purposes_load
 from agora.demo.records import records_load
 from agora.demo.sharing import sharing_load
 from agora.organizations.models import Organization
@@ -184,6 +185,7 @@ def _town_load(plan: TownPlan, *, hub: bool, step: Progress) -> LoadSummary:
         _household_ensure(household, password_hash, summary)
         step(f"Household at {household.address_line}")
     records_load(plan=plan, step=step)
+    purposes_load(step=step)
     sharing_load(plan=plan, step=step)
     if hub:
         hub_load(step=step)

@@ -35,6 +35,11 @@ def apiclient_create_command(
         list[str] | None,
         typer.Option("--scope", help="Scope to grant, repeatable (default: whoami)."),
     ] = None,
+    purpose: Annotated[
+        list[str] | None,
+        typer.Option("--purpose", help="Purpose code the client may act for, repeatable "
+                     "(default: every purpose the organisation declared)."),
+    ] = None,
     alg: Annotated[Alg, typer.Option("--alg", help="Signature algorithm of the key.")] = Alg.EDDSA,
     key_file: Annotated[
         Path | None,
@@ -47,6 +52,9 @@ def apiclient_create_command(
     from django.db import transaction
     from django.utils.text import slugify
 
+    # The access app owns purposes: the one import of a higher layer from this app, allowed
+    # for this command line verb only (pyproject.toml, decision 22).
+    from agora.access.services import apiclient_purposes_set
     from agora.core.actors import SYSTEM
     from agora.core.exceptions import AgoraError
     from agora.organizations.keys import keypair_generate
@@ -75,6 +83,8 @@ def apiclient_create_command(
                 actor=SYSTEM, organization=organization, name=name,
                 public_jwk=public_jwk, scopes=scope,
             )
+            if purpose:
+                client = apiclient_purposes_set(actor=SYSTEM, client=client, purposes=purpose)
             _write_private_key(path, private_pem)
             written = True
     except AgoraError as error:
@@ -89,9 +99,11 @@ def apiclient_create_command(
 
 def _print_client_usage(client, organization, path: Path, base: str) -> None:
     """Print the new client and how to call the API with it (snippets are never wrapped)."""
+    example = client.purposes[0] if client.purposes else "PURPOSE-CODE"
     out.print(f"Created API client [bold]{escape(client.name)}[/] of {escape(organization.name)}.")
     out.print(f"  client id    {client.client_id}", soft_wrap=True)
     out.print(f"  scopes       {', '.join(client.scopes) or '(none)'}")
+    out.print(f"  purposes     {', '.join(client.purposes) or 'every declared purpose'}")
     out.print(f"  private key  {path} (mode 0600; Agora stores only the public key)",
               soft_wrap=True)
     out.print("\nCall the API from Python (every request signs a fresh 60-second token):",
@@ -99,7 +111,7 @@ def _print_client_usage(client, organization, path: Path, base: str) -> None:
     out.print(
         "  from agora.client import AgoraClient\n"
         f"  api = AgoraClient('{base}', '{client.client_id}',\n"
-        f"                    private_key_path='{path}', purpose='case-management')\n"
+        f"                    private_key_path='{path}', purpose='{example}')\n"
         "  api.get('/api/v1/whoami')",
         markup=False, soft_wrap=True,
     )
@@ -107,7 +119,7 @@ def _print_client_usage(client, organization, path: Path, base: str) -> None:
     out.print(
         "  TOKEN=$(.venv/bin/python -c 'import sys; from agora.client import mint_token; "
         "print(mint_token(client_id=sys.argv[1], key=open(sys.argv[2], \"rb\").read(), "
-        f"audience=sys.argv[3], purpose=\"case-management\"))' {client.client_id} {path} {base})\n"
+        f"audience=sys.argv[3], purpose=\"{example}\"))' {client.client_id} {path} {base})\n"
         f'  curl -H "Authorization: Bearer $TOKEN" {base}/api/v1/whoami',
         markup=False, soft_wrap=True,
     )

@@ -72,6 +72,11 @@ class ApiClient(models.Model):
     name = models.CharField(max_length=100)
     public_jwk = models.JSONField(help_text="Public key as a JWK (OKP Ed25519 or EC P-256).")
     scopes = models.JSONField(default=list, help_text="Granted scopes; see organizations.scopes.")
+    purposes = models.JSONField(
+        default=list, blank=True,
+        help_text="Purpose codes the client may act for; empty: every purpose its "
+        "organisation has declared (the access app sets and checks them).",
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)

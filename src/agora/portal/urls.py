@@ -1,6 +1,6 @@
 from django.urls import path
 
-from agora.portal import activity, consents, download, hub, views
+from agora.portal import activity, consents, download, hub, transparency, views
 
 app_name = "portal"
 
@@ -21,6 +21,9 @@ urlpatterns = [
     path("documents/<uuid:public_id>/", hub.document_page, name="document"),
     path("topics/", hub.topic_index, name="topics"),
     path("topics/<slug:slug>/", hub.topic_page, name="topic"),
+    path("how-organisations-use-information/", transparency.purposes_index, name="purposes"),
+    path("how-organisations-use-information/<slug:slug>/", transparency.organization_purposes,
+         name="organization_purposes"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
 ]

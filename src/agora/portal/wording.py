@@ -5,11 +5,14 @@ names); a resident reads names and sentences. `activity_rows` turns one page of 
 into rows, looking up every organisation and purpose it needs in one query each.
 """
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from agora.access.models import Purpose
+from django.urls import reverse
+
+from agora.access.models import Purpose, PurposeDeclaration
 from agora.audit.models import LogEntry
 from agora.organizations.models import ApiClient, Organization
 from agora.people.models import Person
@@ -24,7 +27,13 @@ LEGAL_BASIS_WORDS = {
     "6.1.f": "a legitimate interest of the organisation",
     "9.2.a": "you gave explicit consent",
     "9.2.b": "employment or social protection law",
+    "9.2.c": "to protect someone's life",
+    "9.2.d": "the work of a not-for-profit body",
+    "9.2.e": "information you made public yourself",
+    "9.2.f": "legal claims",
+    "9.2.g": "a substantial public interest",
     "9.2.h": "health or social care",
+    "9.2.i": "public health",
     "9.2.j": "research or statistics",
 }
 
@@ -41,6 +50,10 @@ ACTION_WORDS = {
     "consent.give": "Consent given",
     "consent.withdraw": "Consent withdrawn",
     "log.read": "Read the log",
+    "purpose.propose": "Proposed a purpose",
+    "purpose.approve": "Approved a purpose",
+    "purpose.reject": "Rejected a purpose",
+    "purpose.withdraw": "Withdrew a purpose",
 }
 
 RESOURCE_WORDS = {
@@ -55,7 +68,8 @@ def legal_basis_words(code: str) -> str:
     """Return a legal basis in plain words ("required by law"), or the code as given."""
     if not code:
         return ""
-    parts = [LEGAL_BASIS_WORDS.get(part.strip(), part.strip()) for part in code.split(",")]
+    parts = [LEGAL_BASIS_WORDS.get(part.strip(), part.strip())
+             for part in re.split(r"[,;]", code)]
     return "; ".join(part for part in parts if part)
 
 
@@ -81,6 +95,7 @@ class ActivityRow:
     organization: str  # organisation name, or "" when no organisation acted
     who: str
     why: str  # purpose name
+    why_url: str  # the organisation's public declaration of the purpose, if it declared it
     basis: str  # legal basis in plain words
     what: str
     resource: str
@@ -115,6 +130,12 @@ def activity_rows(entries: list[LogEntry], *, person: Person) -> list[ActivityRo
         dict(Purpose.objects.filter(code__in=codes).values_list("code", "name"))
         if codes else {}
     )
+    declared = set(
+        PurposeDeclaration.objects.filter(
+            organization__slug__in=slugs, purpose__code__in=codes,
+            status=PurposeDeclaration.Status.APPROVED,
+        ).values_list("organization__slug", "purpose__code")
+    ) if slugs and codes else set()
     client_ids = {e.actor_id for e in entries if e.actor_kind == LogEntry.ActorKind.CLIENT}
     clients = {}
     if client_ids:
@@ -132,6 +153,8 @@ def activity_rows(entries: list[LogEntry], *, person: Person) -> list[ActivityRo
             organization=organizations.get(entry.organization, entry.organization),
             who=_who(entry, person, clients),
             why=purposes.get(entry.purpose, entry.purpose),
+            why_url=_declaration_url(entry) if (entry.organization, entry.purpose) in declared
+            else "",
             basis=legal_basis_words(entry.legal_basis),
             what=action_words(entry.action),
             resource=resource_words(entry.resource_type, entry.resource_id),
@@ -140,6 +163,12 @@ def activity_rows(entries: list[LogEntry], *, person: Person) -> list[ActivityRo
         )
         for entry in entries
     ]
+
+
+def _declaration_url(entry: LogEntry) -> str:
+    """Return the public page where the acting organisation declares the entry's purpose."""
+    url = reverse("portal:organization_purposes", args=[entry.organization])
+    return f"{url}#purpose-{entry.purpose}"
 
 
 def _is_uuid(value: str) -> bool:

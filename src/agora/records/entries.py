@@ -35,10 +35,12 @@ def actor_for(viewer: Viewer | SystemActor | None) -> AuditActor:
 
 
 def legal_basis_of(decision: Decision, purpose: Purpose | None, special: bool) -> str:
-    """Return the legal basis to log: the decision's, with the Art. 9 condition if it applies."""
+    """Return the legal basis to log: the decision's, with the Art. 9 condition if it applies
+    (the one the acting organisation declared for the purpose, else the purpose's own)."""
     basis = decision.legal_basis
-    if decision.permitted and special and purpose is not None and purpose.special_condition:
-        basis = f"{basis}; {purpose.special_condition}" if basis else purpose.special_condition
+    condition = decision.special_condition or (purpose.special_condition if purpose else "")
+    if decision.permitted and special and condition:
+        basis = f"{basis}; {condition}" if basis else condition
     return basis
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from agora.access.decisions import Decision, decide
 from agora.access.filters import readable_records_filter
 from agora.access.models import Purpose
+from agora.access.register import PurposeCover, purpose_cover
 from agora.access.viewers import Viewer
 from agora.audit.services import EntryDraft, log_append_many
 from agora.people.models import Person
@@ -64,7 +65,7 @@ def _decision_key(record: Record) -> tuple:
 
 
 def _decide_each(viewer: Viewer, records: list[Record], purpose: Purpose,
-                 now: datetime) -> list[tuple[Record, Decision]]:
+                 now: datetime, cover: PurposeCover | None) -> list[tuple[Record, Decision]]:
     """Decide every record, asking `decide` once per distinct (owner, category, level…)."""
     seen: dict[tuple, Decision] = {}
     decided = []
@@ -72,7 +73,8 @@ def _decide_each(viewer: Viewer, records: list[Record], purpose: Purpose,
         key = _decision_key(record)
         if key not in seen:
             record.category_is_special = record.category.is_special
-            seen[key] = decide(viewer=viewer, record=record, purpose=purpose, now=now)
+            seen[key] = decide(viewer=viewer, record=record, purpose=purpose, now=now,
+                               cover=cover)
         decided.append((record, seen[key]))
     return decided
 
@@ -132,9 +134,11 @@ def records_for_person(
             _refused(viewer, action="record.list", reason=reason, purpose=purpose,
                      purpose_code=purpose_code, subject=person)
             return RecordPage(items=[], total=0)
-        readable = Record.objects.filter(subject=person).filter(
-            readable_records_filter(viewer=viewer, purpose=purpose, now=now, subject=person)
-        )
+        # What the organisation declared for the purpose: read once, for both the filter
+        # and the decisions (the person reading their own records needs none).
+        cover = None if own else purpose_cover(viewer, purpose)
+        readable = Record.objects.filter(subject=person).filter(readable_records_filter(
+            viewer=viewer, purpose=purpose, now=now, subject=person, cover=cover))
         total = readable.count()
         if total == 0:
             if own:  # a person asking for their own records was allowed to ask; none exist
@@ -153,7 +157,7 @@ def records_for_person(
         )
         drafts: list[EntryDraft] = []
         items: list[SharedRecord] = []
-        for record, decision in _decide_each(viewer, page, purpose, now):
+        for record, decision in _decide_each(viewer, page, purpose, now, cover):
             legal_basis = entries.legal_basis_of(decision, purpose, record.category.is_special)
             drafts.append(entries.draft(
                 viewer=viewer, action="record.read", permitted=decision.permitted,

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 
 from agora.access.decisions import Decision, RecordFacts, decide
 from agora.access.models import Purpose
+from agora.access.register import purpose_refusal
 from agora.access.viewers import Viewer
 from agora.audit.services import log_append_many
 from agora.core.actors import SystemActor
@@ -195,22 +196,30 @@ def record_delete(*, viewer: Viewer, purpose: Purpose | None, record_id: uuid.UU
 def purpose_require(
     *, viewer: Viewer, code: str, action: str, subject: Person | None = None
 ) -> Purpose:
-    """Return the purpose with this code; for an unknown one, log the refusal and raise.
+    """Return the purpose with this code, if the viewer's organisation may act for it.
 
-    The refused entry is committed before `UnknownPurpose` is raised, so the attempt stays
-    in the log.
+    An unknown code (`UnknownPurpose`), a purpose the organisation has not declared
+    (`PurposeNotDeclared`) or one its API client is not allowed (`PurposeNotAllowed`) is
+    refused: the refused entry is committed before the error is raised, so the attempt
+    stays in the log.
     """
     purpose = Purpose.objects.filter(code=code).first() if code else None
-    if purpose is not None:
-        return purpose
+    if purpose is None:
+        error: Exception = UnknownPurpose(
+            f"“{code[:60]}” is not a purpose code of this platform; see the shared vocabulary."
+        )
+        reason = f"The purpose “{code[:60]}” is not one the platform knows."
+    else:
+        error = purpose_refusal(viewer=viewer, purpose=purpose)
+        if error is None:
+            return purpose
+        reason = error.detail
     with transaction.atomic():
         log_append_many([entries.draft(
-            viewer=viewer, action=action, permitted=False, purpose_code=code,
-            reason=f"The purpose “{code[:60]}” is not one the platform knows.", subject=subject,
+            viewer=viewer, action=action, permitted=False, purpose=purpose, purpose_code=code,
+            reason=reason, subject=subject,
         )])
-    raise UnknownPurpose(
-        f"“{code[:60]}” is not a purpose code of this platform; see the shared vocabulary."
-    )
+    raise error
 
 
 def record_push(

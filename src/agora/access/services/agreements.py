@@ -4,7 +4,8 @@ Each function runs in one transaction and appends one entry to the transparency 
 that same transaction, so a change and its record commit together or not at all.
 
 Draft → (both sides' admins approve) → active ⇄ suspended → ended.
-    propose   an admin of the provider or the recipient
+    propose   an admin of the provider or the recipient; the recipient must have
+              declared every purpose, for every category (its register of processing)
     approve   an admin of a side approves for that side; both approved → active
     suspend   an admin or data protection officer of either side (active → suspended)
     resume    an admin of the provider, whose data it is (suspended → active), only
@@ -20,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agora.access.models import Agreement, DataCategory, LegalBasis, Purpose
+from agora.access.register import declaration_problems
 from agora.access.services.common import Actor, audit_actor, resolve
 from agora.audit.services import log_append
 from agora.core.actors import SystemActor
@@ -109,6 +111,9 @@ def _agreement_problems(
             f"{', '.join(special)} is a special category: every purpose needs an Art. 9 "
             f"condition, and {', '.join(lacking)} has none.",
         )
+    if provider.pk != recipient.pk:
+        problems += declaration_problems(organization=recipient, purposes=purposes,
+                                         categories=categories)
     return problems
 
 

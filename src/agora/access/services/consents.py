@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from agora.access.models import Consent, DataCategory, LegalBasis, Purpose
 from agora.access.receipts import receipt_build, receipt_sign
+from agora.access.register import declaration_problems
 from agora.access.services.common import Actor, audit_actor, resolve
 from agora.audit.services import log_append
 from agora.core.actors import SystemActor
@@ -70,6 +71,9 @@ def consent_give(
         problems.append({"field": "expires_at", "message": "The end date must be in the future."})
     if not recipient.is_active:
         problems.append({"field": "recipient", "message": "This organisation is not active."})
+    elif categories:
+        problems += declaration_problems(organization=recipient, purposes=[purpose],
+                                         categories=categories, field="purpose")
     if problems:
         raise InvalidInput(" ".join(p["message"] for p in problems), errors=problems)
     with transaction.atomic():
