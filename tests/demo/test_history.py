@@ -46,7 +46,10 @@ def test_months_of_reads_by_caseworkers_and_partner_systems_for_named_purposes(t
 def test_a_few_attempts_are_refused(town):
     refused = LogEntry.objects.filter(action__in=READS, decision="deny")
     assert 3 <= refused.count() <= 30
-    assert refused.filter(organization=r.TENANTS).exists()
+    assert refused.filter(organization=r.TENANTS).exists()  # not one of its members
+    # Purposes never declared (purpose limitation): refused whoever holds the records.
+    assert refused.filter(organization=r.FOOD_BANK, purpose="healthcare-provision").exists()
+    assert refused.filter(organization=r.ENERGY, purpose="fraud-prevention").exists()
 
 
 def test_a_consent_is_withdrawn_and_the_next_read_is_refused(town):

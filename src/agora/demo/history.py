@@ -5,8 +5,9 @@ to show on the first visit.
 The town is set up on `SETUP_AT`; then, in time order, residents give and withdraw their
 consents on the dates their plans say, and caseworkers and partner systems read records
 for named purposes: every week from `READS_FROM` to yesterday. A few attempts are refused
-(a tenants' association looking up someone who is not its member; a partner system whose
-consent was withdrawn the week before). Each event runs under a simulated clock
+(a tenants' association looking up someone who is not its member; the food bank and the
+energy supplier asking for purposes they never declared; a partner system whose consent
+was withdrawn the week before). Each event runs under a simulated clock
 (time-machine) so its log entries, consent receipts and records carry the day it happened,
 and the log stays in time order; a tree head is signed each simulated week, as the
 worker's cadence would have. Nothing here writes the log directly: it is whatever the
@@ -119,6 +120,14 @@ def read_plans(plan: TownPlan, *, until: datetime) -> list[ReadPlan]:
         if outsiders and at < until:
             reads.append(ReadPlan(at, r.TENANTS, "staff", "tenancy-management",
                                   rng.choice(sorted(outsiders))))
+    # Purposes an organisation never declared: refused, whoever's records they are.
+    food_clients = subjects.get(r.FOOD_BANK, [])
+    for at, organisation, purpose in (
+        (datetime(2025, 9, 16, 11, 20, tzinfo=UTC), r.FOOD_BANK, "healthcare-provision"),
+        (datetime(2026, 4, 22, 15, 5, tzinfo=UTC), r.ENERGY, "fraud-prevention"),
+    ):
+        if food_clients and at < until:
+            reads.append(ReadPlan(at, organisation, "staff", purpose, food_clients[0]))
     # The withdrawn consent: the advice centre reads twice under it, and once after.
     person = withdrawn_consent_person(plan)
     for at in (ADVICE_CONSENT_GIVEN + timedelta(days=8, hours=2),
