@@ -21,7 +21,8 @@ def _organisation_names(plan: TownPlan) -> dict[str, str]:
 
 def sign_ins(plan: TownPlan, *, everyone: bool = False) -> list[SignIn]:
     """Return the sign-ins worth showing: the operator, an admin and a caseworker of each
-    organisation and a few residents in different situations (or every account)."""
+    organisation, one data protection officer, and a few residents in different
+    situations (or every account)."""
     labels = dict(Membership.Role.choices)
     org_names = _organisation_names(plan)
     rows: list[SignIn] = []
@@ -31,7 +32,10 @@ def sign_ins(plan: TownPlan, *, everyone: bool = False) -> list[SignIn]:
             rows.append(SignIn(account.email, "Platform operator", account.totp_secret))
             continue
         key = (account.organisation, account.roles[0])
-        if not everyone and (account.roles[0] not in {"admin", "caseworker"} or key in shown_roles):
+        # One data protection officer (the first organisation's) shows the DPO's pages.
+        shown = {"admin", "caseworker"} | ({"dpo"} if not any(
+            role == "dpo" for _, role in shown_roles) else set())
+        if not everyone and (account.roles[0] not in shown or key in shown_roles):
             continue
         shown_roles.add(key)
         roles = " and ".join(labels[r] for r in account.roles)
