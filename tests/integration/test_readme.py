@@ -67,6 +67,7 @@ def test_the_readme_commands_work_after_make_demo(tmp_path):
     assert "AGORA_DEMO=1 $(BIN)/agora demo load" in makefile  # what `make demo` runs
     work, var = tmp_path / "checkout", tmp_path / "checkout" / "var"
     work.mkdir()
+    (work / "src").symlink_to(ROOT / "src")  # paths the README names inside the checkout
     loaded = run([str(AGORA), "demo", "load"], env=newcomer_env(var, AGORA_DEMO="1"), cwd=work)
     assert loaded.returncode == 0, loaded.stderr
     assert (var / "agora.env").read_text().strip().endswith("AGORA_DEMO=1")
@@ -75,6 +76,7 @@ def test_the_readme_commands_work_after_make_demo(tmp_path):
     assert [shlex.split(c)[1:3] for c in commands] == [
         ["audit", "verify"], ["apiclient", "create"], ["demo", "code"],
         ["backup", "var/backups/riverton.sqlite3"],
+        ["search", "eval"],
     ]
     staff = next(account for account in town_plan(DEFAULT_SEED).staff if account.totp_secret)
     outputs = {}
@@ -88,6 +90,8 @@ def test_the_readme_commands_work_after_make_demo(tmp_path):
     assert re.search(r"client id\s+[0-9a-f-]{36}", outputs["apiclient"])
     assert list((var / "keys").glob("riverton-food-bank-case-system.pem"))
     assert re.fullmatch(r"\d{6}", outputs["demo"].strip())
+    scores = re.search(r"recall@5 ([\d.]+), MRR ([\d.]+)", outputs["search"])
+    assert scores and float(scores.group(1)) >= 0.8, outputs["search"]  # the hub's own set
     backup = work / "var" / "backups" / "riverton.sqlite3"
     assert backup.is_file()
 
