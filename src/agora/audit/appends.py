@@ -29,6 +29,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Max
@@ -40,6 +41,13 @@ _CREATED_AT = [field.name for field in ENTRY_FIELDS].index("created_at")
 _ENTRY = LogEntry._meta.db_table
 _NODE = LogNode._meta.db_table
 _STATE = LogState._meta.db_table
+
+
+class State(NamedTuple):
+    """The log's size and its state row's frontier (the row itself is `LogState`)."""
+
+    size: int
+    frontier: bytes
 
 
 @dataclass(frozen=True)
@@ -64,15 +72,15 @@ class _Hint(threading.local):
 _hint = _Hint()
 
 
-def state_hint() -> LogState | None:
+def state_hint() -> State | None:
     """Return the log state this thread's last append left, if any: a guess `write` checks."""
     if _hint.state is None or _hint.state[0] != connection.alias:
         return None
     _, size, frontier = _hint.state
-    return LogState(pk=1, size=size, frontier=frontier)
+    return State(size, frontier)
 
 
-def state_locked() -> LogState:
+def state_locked() -> State:
     """Return the log state row, locked until the transaction ends (made on first use)."""
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     with connection.cursor() as cursor:
@@ -84,10 +92,10 @@ def state_locked() -> LogState:
             [LogState(pk=1, size=0 if top is None else top + 1)], ignore_conflicts=True
         )
         return state_locked()
-    return LogState(pk=1, size=row[0], frontier=bytes(row[1] or b""))
+    return State(row[0], bytes(row[1] or b""))
 
 
-def write(batch: Batch) -> LogState | None:
+def write(batch: Batch) -> State | None:
     """Store the batch if the log is still where it was hashed; else return the state found.
 
     The state returned is locked until the transaction ends, so a batch rebuilt on it is
@@ -146,7 +154,7 @@ def _rows_json(keys: list[str], rows: list[tuple]) -> str:
     )
 
 
-def _write_postgresql(batch: Batch) -> LogState | None:
+def _write_postgresql(batch: Batch) -> State | None:
     params = {
         "size": batch.size, "stored": batch.stored,
         "size_after": batch.size_after, "frontier": batch.frontier,
@@ -159,7 +167,7 @@ def _write_postgresql(batch: Batch) -> LogState | None:
     if row is None:  # no state row yet: make it
         return state_locked()
     size, frontier, written = row
-    return None if written else LogState(pk=1, size=size, frontier=bytes(frontier or b""))
+    return None if written else State(size, bytes(frontier or b""))
 
 
 # --- SQLite: the transaction holds the write lock -----------------------------------------
@@ -178,7 +186,7 @@ def _sqlite_statements() -> tuple[str, str, str]:
     )
 
 
-def _write_sqlite(batch: Batch) -> LogState | None:
+def _write_sqlite(batch: Batch) -> State | None:
     move, insert_entry, insert_node = _sqlite_statements()
     stamp = connection.ops.adapt_datetimefield_value(batch.rows[0][_CREATED_AT])
     with connection.cursor() as cursor:

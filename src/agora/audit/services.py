@@ -15,7 +15,7 @@ from django.utils import timezone
 from agora.audit import appends, merkle
 from agora.audit.appends import state_locked as _state_locked
 from agora.audit.canonical import head_message, leaf_data, subject_pseudonym
-from agora.audit.models import LogEntry, LogState, TreeHead
+from agora.audit.models import LogEntry, TreeHead
 from agora.audit.selectors import log_size, nodes_fetch, tree_root
 from agora.core.exceptions import InvalidInput
 from agora.core.platform_key import platform_sign
@@ -90,12 +90,8 @@ class EntryDraft:
         fields["subject"] = self.subject or None
         return fields
 
-    def entry(self, seq: int, now) -> LogEntry:
-        """Return the unsaved entry at position `seq`, its leaf hash computed."""
-        return LogEntry(**self.fields(seq, now))
 
-
-def _frontier(state: LogState) -> dict[tuple[int, int], bytes]:
+def _frontier(state: appends.State) -> dict[tuple[int, int], bytes]:
     """Return the perfect subtrees of [0, size) from the state row, or the stored nodes."""
     nodes = merkle.perfect_nodes(0, state.size)
     frontier = bytes(state.frontier)
@@ -108,7 +104,7 @@ def _frontier(state: LogState) -> dict[tuple[int, int], bytes]:
 _ENTRY_NAMES = [field.attname for field in appends.ENTRY_FIELDS]
 
 
-def _batch(entries: list[EntryDraft], state: LogState, now) -> appends.Batch:
+def _batch(entries: list[EntryDraft], state: appends.State, now) -> appends.Batch:
     """Hash the entries at the end of the log in `state`, with the nodes they complete."""
     size = state.size
     known = _frontier(state)
