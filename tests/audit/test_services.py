@@ -163,3 +163,18 @@ def test_an_append_is_one_statement_on_postgresql_when_the_process_wrote_last(
     with django_assert_num_queries(1 if connection.vendor == "postgresql" else 3):
         log_append(actor=CASEWORKER, action="record.read", decision="permit", reason="")
     assert log_size() == 4 and log_verify().ok
+
+
+def test_any_text_is_stored_exactly_as_it_was_hashed():
+    # PostgreSQL receives the rows as JSON: quotes, backslashes, control characters and
+    # any script must come back byte for byte, or the leaf hash would not verify.
+    reason = 'He said "no" \\ C:\\path\\x00\n\ttab \u2028 \x7f é 中文 🙂 {"a": [1]} \\u0041'
+    label = "O'Brien \\x41 — ☂"
+    entry = log_append(actor=AuditActor(kind="staff", id="s-1", label=label),
+                       action="record.read", decision="permit", reason=reason,
+                       subject="p-☂", resource_id="r\\1")
+    stored = LogEntry.objects.get(seq=entry.seq)
+    assert (stored.reason, stored.actor_label, stored.subject, stored.resource_id) == (
+        reason, label, "p-☂", "r\\1")
+    assert stored.created_at == entry.created_at
+    assert log_verify().ok

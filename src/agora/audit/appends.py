@@ -27,7 +27,6 @@ running it (docs/benchmarks.md, "Transparency log").
 import json
 import threading
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cache
 from typing import NamedTuple
 
@@ -135,31 +134,38 @@ _POSTGRESQL_APPEND = f"""
     SELECT size, frontier, EXISTS (SELECT FROM moved) FROM found
 """  # noqa: S608 (table names from the models; every value is a parameter)
 _ENTRY_KEYS = [field.column for field in ENTRY_FIELDS]
-_NODE_KEYS = [field.column for field in LogNode._meta.concrete_fields]
+_BYTES = [n for n, field in enumerate(ENTRY_FIELDS) if field.get_internal_type() == "BinaryField"]
 
 
-def _json_value(value: object) -> str:
-    """Return a time or bytes as PostgreSQL's input of timestamptz / bytea reads it."""
-    if isinstance(value, bytes):
-        return "\\x" + value.hex()
-    if isinstance(value, datetime):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} has no JSON form for the log")
+def _bytea(value: bytes) -> str:
+    """Return bytes as PostgreSQL's bytea input reads them from a JSON string."""
+    return "\\x" + value.hex()
 
 
-def _rows_json(keys: list[str], rows: list[tuple]) -> str:
-    return json.dumps(
-        [dict(zip(keys, row, strict=True)) for row in rows],
-        default=_json_value, ensure_ascii=False, separators=(",", ":"),
-    )
+def _entries_json(rows: list[tuple]) -> str:
+    """Return the entries as a JSON array of objects keyed by column, for the statement."""
+    stamp = rows[0][_CREATED_AT].isoformat()  # timestamptz input; one time per batch
+    documents = []
+    for row in rows:
+        document = dict(zip(_ENTRY_KEYS, row, strict=True))
+        document[_ENTRY_KEYS[_CREATED_AT]] = stamp
+        for n in _BYTES:
+            document[_ENTRY_KEYS[n]] = _bytea(row[n])
+        documents.append(document)
+    return json.dumps(documents, ensure_ascii=False, separators=(",", ":"))
+
+
+def _nodes_json(nodes: list[tuple[int, bytes]]) -> str:
+    return json.dumps([{"key": key, "hash": _bytea(digest)} for key, digest in nodes],
+                      separators=(",", ":"))
 
 
 def _write_postgresql(batch: Batch) -> State | None:
     params = {
         "size": batch.size, "stored": batch.stored,
         "size_after": batch.size_after, "frontier": batch.frontier,
-        "entries": _rows_json(_ENTRY_KEYS, batch.rows),
-        "nodes": _rows_json(_NODE_KEYS, batch.nodes),
+        "entries": _entries_json(batch.rows),
+        "nodes": _nodes_json(batch.nodes),
     }
     with connection.cursor() as cursor:
         cursor.execute(_POSTGRESQL_APPEND, params)
