@@ -84,7 +84,7 @@ def bench_batched(which: str) -> dict:
             "per_second": total / (finished - start_at)}
 
 
-ROUNDS = 5  # single appends and bare commits take turns, so load from others hits both
+ROUNDS = 50  # single appends and bare commits take turns, so load from others hits all
 BARE_ROW = "x" * 200
 # The cheapest keyed table each database has: SQLite's rowid, as Django's own auto keys.
 BARE_TABLE = {
