@@ -14,8 +14,8 @@ rows hashed against it are right (a hint left by a rolled-back append can name t
 current size but never the current frontier). Python stays the only code that hashes.
 
 - PostgreSQL: one statement (below): lock the state row, and if it matches move it and
-  insert the entries and nodes from arrays; return what was found. One round trip when the
-  hint is right, two when another writer got there first.
+  insert the entries and nodes (sent as JSON); return what was found. One round trip when
+  the hint is right, two when another writer got there first.
 - SQLite: the IMMEDIATE transaction already holds the database's only write lock, so an
   `UPDATE … WHERE size = … AND frontier = …` says whether the hint is right, and plain
   inserts follow.
