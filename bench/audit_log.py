@@ -1,8 +1,10 @@
 """Benchmark the transparency log on SQLite and PostgreSQL (figures in docs/benchmarks.md).
 
 For each database it measures: batched appends from 4 writer processes, appends one
-entry per transaction, `log_verify` over a log of 1M entries, and inclusion proofs at
-10M entries (p50/p95 of 1,000 random proofs, through the selector and through the API).
+entry per transaction beside a bare insert-and-commit on the same database (the ratio of
+the two is the figure that travels between machines), `log_verify` over a log of 1M
+entries, and inclusion proofs at 10M entries (p50/p95 of 1,000 random proofs, through the
+selector and through the API).
 
 Each database is throwaway: var/bench/audit.sqlite3, and `agora_bench` on the local
 PostgreSQL (created and dropped here; skipped when PostgreSQL is unreachable).
@@ -12,12 +14,17 @@ AGORA_BENCH_SCALE (default 1) scales every size, e.g. 0.01 for a quick run.
     .venv/bin/python -m bench.audit_log sqlite     # one, in this process
 """
 
+import datetime
 import json
 import multiprocessing
+import os
+import platform
 import random
+import sqlite3
 import statistics
 import sys
 import time
+from pathlib import Path
 
 from bench.throwaway import SCALE, Throwaway
 
@@ -77,15 +84,87 @@ def bench_batched(which: str) -> dict:
             "per_second": total / (finished - start_at)}
 
 
-def bench_single() -> dict:
+ROUNDS = 50  # single appends and bare commits take turns, so load from others hits all
+BARE_ROW = "x" * 200
+# The cheapest keyed table each database has: SQLite's rowid, as Django's own auto keys.
+BARE_TABLE = {
+    "sqlite": "CREATE TABLE bench_bare (id integer PRIMARY KEY, data text NOT NULL)",
+    "postgres": "CREATE TABLE bench_bare (id bigint PRIMARY KEY, data text NOT NULL)",
+}
+
+
+def _bare_driver(which: str):
+    """Return (insert one row and commit, close), straight through the database's driver.
+
+    Same server and settings as Agora's: psycopg with a transaction per row (BEGIN, INSERT,
+    COMMIT); the sqlite3 module on the same file in WAL with synchronous=NORMAL and
+    `BEGIN IMMEDIATE`, as Agora's SQLite settings make every transaction.
+    """
+    if which == "postgres":
+        import psycopg
+
+        connection = psycopg.connect(DATABASES.url(which))
+
+        def insert(key: int) -> None:
+            connection.execute("INSERT INTO bench_bare (id, data) VALUES (%s, %s)",
+                               [key, BARE_ROW])
+            connection.commit()
+    else:
+        connection = sqlite3.connect(SQLITE_FILE, isolation_level=None)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+
+        def insert(key: int) -> None:
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("INSERT INTO bench_bare (id, data) VALUES (?, ?)",
+                               (key, BARE_ROW))
+            connection.execute("COMMIT")
+    return insert, connection.close
+
+
+def _bare_django(key: int) -> None:
+    """Insert one row and commit through Django's connection, as a service would."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("INSERT INTO bench_bare (id, data) VALUES (%s, %s)", [key, BARE_ROW])
+
+
+def _rate(count: int, seconds: float) -> dict:
+    return {"entries": count, "seconds": seconds, "per_second": count / seconds}
+
+
+def bench_single(which: str) -> dict:
+    """Time appends of one entry per transaction against bare inserts and commits.
+
+    The three take turns in ROUNDS rounds on the same database, so a burst of load from
+    elsewhere slows all of them rather than one.
+    """
+    from django.db import connection
+
     from agora.audit.services import log_append_many
 
     count = SIZES["single"]
-    began = time.perf_counter()
-    for number in range(count):
-        log_append_many([draft(number)])  # one transaction per entry
-    seconds = time.perf_counter() - began
-    return {"entries": count, "seconds": seconds, "per_second": count / seconds}
+    with connection.cursor() as cursor:
+        cursor.execute(BARE_TABLE[which])
+    driver_insert, driver_close = _bare_driver(which)
+    per_round = count // ROUNDS
+    spent = {"append": 0.0, "driver": 0.0, "django": 0.0}
+    for turn in range(ROUNDS):
+        first = turn * per_round
+        for name, step in (("driver", driver_insert), ("django", _bare_django),
+                           ("append", lambda n: log_append_many([draft(n)]))):
+            key = first + (count if name == "django" else 0)
+            began = time.perf_counter()
+            for number in range(key, key + per_round):
+                step(number)  # one transaction each
+            spent[name] += time.perf_counter() - began
+    driver_close()
+    done = per_round * ROUNDS
+    appends, driver, django = (_rate(done, spent[name]) for name in ("append", "driver", "django"))
+    return {**appends, "bare_driver": driver, "bare_django": django,
+            "ratio": appends["per_second"] / driver["per_second"],
+            "ratio_django": appends["per_second"] / django["per_second"]}
 
 
 def fill(target: int) -> None:
@@ -206,14 +285,25 @@ def settle(which: str) -> None:
         cursor.execute("CHECKPOINT")
 
 
+def _server() -> str:
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        return f"SQLite {sqlite3.sqlite_version}"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return f"PostgreSQL {cursor.fetchone()[0]}"
+
+
 def run(which: str) -> dict:
     """Run every benchmark on one database, in this process; return the figures."""
     setup(which)
     from django.core.management import call_command
 
     call_command("migrate", "audit", verbosity=0)
-    results = {"database": which}
-    for name, bench in (("batched", lambda: bench_batched(which)), ("single", bench_single),
+    results = {"database": which, "server": _server()}
+    for name, bench in (("batched", lambda: bench_batched(which)),
+                        ("single", lambda: bench_single(which)),
                         ("verify", bench_verify), ("proofs", bench_proofs)):
         settle(which)
         print(f"{which}: {name}…", file=sys.stderr, flush=True)
@@ -226,9 +316,21 @@ def _postgres(action: str) -> bool:
     return DATABASES.postgres(action)
 
 
+def machine() -> str:
+    """Return what the figures depend on: cores, CPU, the date and the load at the start."""
+    cpuinfo = Path("/proc/cpuinfo")
+    lines = cpuinfo.read_text().splitlines() if cpuinfo.exists() else []
+    model = next((line.split(":", 1)[1].strip() for line in lines
+                  if line.startswith("model name")), platform.processor() or "unknown CPU")
+    now = datetime.datetime.now(datetime.UTC)
+    return (f"{os.cpu_count()} cores ({model}), Python {platform.python_version()}, "
+            f"{now:%Y-%m-%d %H:%M} UTC, load average {os.getloadavg()[0]:.1f} at the start")
+
+
 def main() -> list[dict]:
     """Run the benchmarks on SQLite and (if reachable) PostgreSQL, each in a fresh process."""
     print(f"Transparency log benchmarks (AGORA_BENCH_SCALE={SCALE}): {SIZES}")
+    print(f"Machine: {machine()}")
     figures = DATABASES.run_each("bench.audit_log")
     for result in figures:
         print(report(result))
@@ -239,12 +341,16 @@ def report(result: dict) -> str:
     batched, single = result["batched"], result["single"]
     verify, proofs = result["verify"], result["proofs"]
     return "\n".join([
-        f"== {result['database']}",
+        f"== {result['database']} ({result['server']})",
         f"batched appends, {WRITERS} writers x {BATCH}/transaction: "
         f"{batched['per_second']:,.0f} entries/s ({batched['entries']:,} in "
         f"{batched['seconds']:.1f} s; target >= 2,000)",
         f"single appends, 1 per transaction: {single['per_second']:,.0f} entries/s "
         f"({single['entries']:,} in {single['seconds']:.1f} s; target >= 500)",
+        f"bare insert and commit: {single['bare_driver']['per_second']:,.0f}/s through the "
+        f"driver, {single['bare_django']['per_second']:,.0f}/s through Django; single appends "
+        f"at {single['ratio']:.0%} of the driver's rate (target >= 50%), "
+        f"{single['ratio_django']:.0%} of Django's",
         f"log_verify: {verify['entries']:,} entries, {verify['nodes']:,} nodes, "
         f"{verify['heads']} heads in {verify['seconds']:.1f} s (target < 60 s)",
         f"inclusion proof at {proofs['tree_size']:,}: selector p50 "

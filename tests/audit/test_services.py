@@ -1,9 +1,10 @@
 """Appending to the log: dense sequence, nodes, append-only rows, pseudonyms, signed heads."""
 
 import pytest
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.transaction import TransactionManagementError
 
-from agora.audit import keys, merkle
+from agora.audit import appends, keys, merkle
 from agora.audit.canonical import head_message, leaf_data, subject_pseudonym
 from agora.audit.exceptions import LogIsAppendOnly, NoTreeHead
 from agora.audit.models import LogEntry, LogNode, LogState, TreeHead
@@ -131,4 +132,62 @@ def test_a_missing_state_row_is_rebuilt_from_the_entries():
     append(4)
     LogState.objects.all().delete()
     assert log_append(actor=CASEWORKER, action="log.read", decision="permit", reason="").seq == 4
+    assert log_verify().ok
+
+
+def test_an_append_hashed_against_a_rolled_back_state_lands_at_the_right_place():
+    # A process whose append was rolled back remembers a log of 3 entries; meanwhile
+    # another writer made the log 3 entries long with a different third entry. The same
+    # size must not pass for the same tree: the append lands at 3 and the log verifies.
+    append(2)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        log_append(actor=CASEWORKER, action="record.read", decision="permit", reason="gone")
+        raise RuntimeError("the change failed")
+    stale = appends.state_hint()
+    assert stale is not None and stale.size == 3
+    log_append(actor=CASEWORKER, action="record.read", decision="permit", reason="kept")
+    appends._hint.state = (connection.alias, *stale)  # as the other process would hold it
+
+    assert log_append(actor=CASEWORKER, action="log.read", decision="permit", reason="").seq == 3
+    assert list(LogEntry.objects.values_list("reason", flat=True)) == [
+        "agreement A-0: housing support", "agreement A-1: housing support", "kept", ""]
+    assert tree_root(4) == merkle.root_from_leaves(leaf_hashes())
+    assert log_verify().ok
+
+
+def test_a_failed_append_dooms_the_callers_transaction():
+    # A change must never commit without its entry, even when the caller catches the error.
+    append(1)
+    with transaction.atomic():
+        # The caller's own write, which happens to be in the way of entry 1's node.
+        LogNode.objects.bulk_create([LogNode(key=merkle.node_key(0, 1), hash=b"\x00" * 32)])
+        with pytest.raises(IntegrityError):
+            log_append(actor=CASEWORKER, action="record.read", decision="permit", reason="")
+        with pytest.raises(TransactionManagementError):
+            LogNode.objects.count()
+    assert log_size() == 1 and LogNode.objects.count() == 1 and log_verify().ok
+
+
+def test_an_append_is_one_statement_on_postgresql_when_the_process_wrote_last(
+    django_assert_num_queries,
+):
+    append(3)
+    # SQLite: move the state row, insert the entry, insert its nodes.
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 3):
+        log_append(actor=CASEWORKER, action="record.read", decision="permit", reason="")
+    assert log_size() == 4 and log_verify().ok
+
+
+def test_any_text_is_stored_exactly_as_it_was_hashed():
+    # PostgreSQL receives the rows as JSON: quotes, backslashes, control characters and
+    # any script must come back byte for byte, or the leaf hash would not verify.
+    reason = 'He said "no" \\ C:\\path\\x00\n\ttab \u2028 \x7f é 中文 🙂 {"a": [1]} \\u0041'
+    label = "O'Brien \\x41 — ☂"
+    entry = log_append(actor=AuditActor(kind="staff", id="s-1", label=label),
+                       action="record.read", decision="permit", reason=reason,
+                       subject="p-☂", resource_id="r\\1")
+    stored = LogEntry.objects.get(seq=entry.seq)
+    assert (stored.reason, stored.actor_label, stored.subject, stored.resource_id) == (
+        reason, label, "p-☂", "r\\1")
+    assert stored.created_at == entry.created_at
     assert log_verify().ok

@@ -56,6 +56,21 @@ class AppendOnlyModel(models.Model):
         raise LogIsAppendOnly(f"{type(self).__name__} rows cannot be deleted.")
 
 
+class RowidKey(models.BigIntegerField):
+    """A 64-bit primary key that SQLite keeps as the table's rowid (`bigint` elsewhere).
+
+    SQLite stores a key declared `bigint` in a second b-tree beside the table's rowid;
+    declared `integer`, the key is the rowid. Each append then writes one b-tree fewer per
+    table and each proof's node lookup descends one b-tree instead of two
+    (docs/benchmarks.md, "Transparency log"). The values are the same 64-bit integers.
+    """
+
+    def db_type(self, connection) -> str | None:
+        if connection.vendor == "sqlite":
+            return "integer"
+        return super().db_type(connection)
+
+
 class LogEntry(AppendOnlyModel):
     """One access to, or change of, personal data or the rules that share it."""
 
@@ -97,7 +112,7 @@ class LogEntry(AppendOnlyModel):
         PERMIT = "permit", "Permitted"
         DENY = "deny", "Refused"
 
-    seq = models.BigIntegerField(primary_key=True, help_text="Position in the log, dense from 0.")
+    seq = RowidKey(primary_key=True, help_text="Position in the log, dense from 0.")
     created_at = models.DateTimeField(db_index=True, help_text="When it happened (UTC).")
     actor_kind = models.CharField(max_length=10, choices=ActorKind.choices)
     actor_id = models.CharField(max_length=100, help_text="Public id of who acted.")
@@ -145,7 +160,7 @@ class LogNode(AppendOnlyModel):
     creation order and one `key IN (...)` fetches every node a proof needs.
     """
 
-    key = models.BigIntegerField(primary_key=True)
+    key = RowidKey(primary_key=True)
     hash = models.BinaryField(max_length=32)
 
     objects = AppendOnlyQuerySet.as_manager()

@@ -1,23 +1,22 @@
 """Writes to the transparency log: append entries, sign tree heads, pseudonymise subjects.
 
-Every append runs inside the caller's transaction (`transaction.atomic()` nests as a
-savepoint), so a change and the entry that records it commit together or not at all.
-The sequence stays dense under any number of writer processes: each append locks the one
-`LogState` row (`SELECT ... FOR UPDATE` on PostgreSQL; on SQLite the IMMEDIATE
-transaction already holds the database's single write lock), writes entries at
-`seq = size, size + 1, ...` with the Merkle nodes they complete, and bumps the size.
+Every append runs inside the caller's transaction, so a change and the entry that records
+it commit together or not at all. The sequence stays dense under any number of writer
+processes: an append hashes its entries at `seq = size, size + 1, ...` with the Merkle
+nodes they complete, and `appends.write` stores them only if the log's state row still
+holds that size and frontier, locking it (`appends` says how, per database).
 """
 
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Max
 from django.utils import timezone
 
-from agora.audit import keys, merkle
+from agora.audit import appends, keys, merkle
+from agora.audit.appends import state_locked as _state_locked
 from agora.audit.canonical import head_message, leaf_data, subject_pseudonym
 from agora.audit.exceptions import NoTreeHead
-from agora.audit.models import LogEntry, LogNode, LogState, TreeHead
+from agora.audit.models import LogEntry, TreeHead
 from agora.audit.selectors import nodes_fetch, tree_root
 from agora.core.exceptions import InvalidInput
 
@@ -68,8 +67,8 @@ class EntryDraft:
                 errors=[{"field": field, "message": message} for field, message in problems],
             )
 
-    def entry(self, seq: int, now) -> LogEntry:
-        """Return the unsaved entry at position `seq`, its leaf hash computed."""
+    def fields(self, seq: int, now) -> dict:
+        """Return the stored fields of this entry at position `seq`, its leaf hash computed."""
         fields = {
             "seq": seq,
             "created_at": now,
@@ -87,43 +86,12 @@ class EntryDraft:
             "decision": self.decision,
             "reason": self.reason,
         }
-        digest = merkle.leaf_hash(leaf_data(fields))
-        return LogEntry(**fields, subject=self.subject or None, leaf_hash=digest)
+        fields["leaf_hash"] = merkle.leaf_hash(leaf_data(fields))
+        fields["subject"] = self.subject or None
+        return fields
 
 
-# The state row is read and written by every append, so these two statements are plain
-# SQL: building them through the ORM cost more than running them (about 0.8 ms of a
-# 2.2 ms append on PostgreSQL; see docs/benchmarks.md).
-_STATE_TABLE = LogState._meta.db_table
-
-
-def _state_locked() -> LogState:
-    """Return the log state row, locked until the transaction ends (made on first use)."""
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT size, frontier FROM {_STATE_TABLE} WHERE id = %s{lock}",  # noqa: S608
-            [1],
-        )
-        row = cursor.fetchone()
-    if row is None:
-        top = LogEntry.objects.aggregate(top=Max("seq"))["top"]
-        LogState.objects.bulk_create(
-            [LogState(pk=1, size=0 if top is None else top + 1)], ignore_conflicts=True
-        )
-        return _state_locked()
-    return LogState(pk=1, size=row[0], frontier=bytes(row[1] or b""))
-
-
-def _state_save(size: int, frontier: bytes) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {_STATE_TABLE} SET size = %s, frontier = %s WHERE id = %s",  # noqa: S608
-            [size, frontier, 1],
-        )
-
-
-def _frontier(state: LogState) -> dict[tuple[int, int], bytes]:
+def _frontier(state: appends.State) -> dict[tuple[int, int], bytes]:
     """Return the perfect subtrees of [0, size) from the state row, or the stored nodes."""
     nodes = merkle.perfect_nodes(0, state.size)
     frontier = bytes(state.frontier)
@@ -133,33 +101,52 @@ def _frontier(state: LogState) -> dict[tuple[int, int], bytes]:
     return {node: frontier[n * size:(n + 1) * size] for n, node in enumerate(nodes)}
 
 
+_ENTRY_NAMES = [field.attname for field in appends.ENTRY_FIELDS]
+
+
+def _batch(entries: list[EntryDraft], state: appends.State, now) -> appends.Batch:
+    """Hash the entries at the end of the log in `state`, with the nodes they complete."""
+    size = state.size
+    known = _frontier(state)
+    rows, nodes = [], []
+    for seq, draft in enumerate(entries, start=size):
+        fields = draft.fields(seq, now)
+        rows.append(tuple(fields[name] for name in _ENTRY_NAMES))
+        current = fields["leaf_hash"]
+        known[(0, seq)] = current
+        nodes.append((merkle.node_key(0, seq), current))
+        for level, index in merkle.completed_nodes(seq)[1:]:
+            current = merkle.node_hash(known[(level - 1, 2 * index)], current)
+            known[(level, index)] = current
+            nodes.append((merkle.node_key(level, index), current))
+    frontier = b"".join(known[node] for node in merkle.perfect_nodes(0, size + len(rows)))
+    return appends.Batch(
+        size=size, stored=bytes(state.frontier), rows=rows, nodes=nodes, frontier=frontier
+    )
+
+
 def log_append_many(entries: list[EntryDraft]) -> list[LogEntry]:
-    """Append entries in order at the end of the log, with the Merkle nodes they complete."""
+    """Append entries in order at the end of the log, with the Merkle nodes they complete.
+
+    Inside a caller's transaction no savepoint is taken: a failed append dooms the
+    caller's transaction, so a change can never commit without its entry (and a savepoint
+    would cost PostgreSQL two more round trips per append).
+    """
     if not entries:
         return []
     for draft in entries:
         draft.check()
-    with transaction.atomic():
-        state = _state_locked()
-        size = state.size
-        known = _frontier(state)
-        now = timezone.now()
-        rows, nodes = [], []
-        for seq, draft in enumerate(entries, start=size):
-            row = draft.entry(seq, now)
-            rows.append(row)
-            current = row.leaf_hash
-            known[(0, seq)] = current
-            nodes.append(LogNode(key=merkle.node_key(0, seq), hash=current))
-            for level, index in merkle.completed_nodes(seq)[1:]:
-                current = merkle.node_hash(known[(level - 1, 2 * index)], current)
-                known[(level, index)] = current
-                nodes.append(LogNode(key=merkle.node_key(level, index), hash=current))
-        LogEntry.objects.bulk_create(rows)
-        LogNode.objects.bulk_create(nodes)
-        frontier = b"".join(known[node] for node in merkle.perfect_nodes(0, size + len(rows)))
-        _state_save(size + len(rows), frontier)
-    return rows
+    with transaction.atomic(savepoint=False):
+        # Hash against the state this process last left; if another writer has moved it,
+        # `write` returns the state it found, locked, and the second write cannot miss.
+        state = appends.state_hint() or _state_locked()
+        while True:
+            batch = _batch(entries, state, timezone.now())
+            found = appends.write(batch)
+            if found is None:
+                break
+            state = found
+    return [LogEntry.from_db(connection.alias, None, row) for row in batch.rows]
 
 
 def log_append(
