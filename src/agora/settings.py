@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "agora.topics",
     "agora.search",
     "agora.content",
+    "agora.catalog",
+    "agora.cases",
     "agora.portal",
     "agora.console",
 ]

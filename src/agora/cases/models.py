@@ -1,0 +1,1 @@
+"""Requests to member organisations: a case, its status model and timeline, referrals, deadlines."""
