@@ -200,6 +200,12 @@ def test_a_client_can_only_be_given_declared_purposes(bank):
         apiclient_purposes_set(actor=member(bank, "caseworker"), client=client, purposes=[])
     client.refresh_from_db()
     assert client.purposes == []
+    assert not LogEntry.objects.filter(action="apiclient.purposes").exists()
+
+    apiclient_purposes_set(actor=SYSTEM, client=client, purposes=["emergency-food-support"])
+    change = LogEntry.objects.get(action="apiclient.purposes")
+    assert (change.organization, change.resource_id) == (bank.slug, str(client.client_id))
+    assert change.reason == "Limited to emergency-food-support."
 
 
 def test_an_agreement_or_consent_names_only_purposes_its_recipient_declared(bank):

@@ -107,6 +107,7 @@ class LogEntry(AppendOnlyModel):
         PURPOSE_APPROVE = "purpose.approve", "Approved a purpose declaration"
         PURPOSE_REJECT = "purpose.reject", "Rejected a purpose declaration"
         PURPOSE_WITHDRAW = "purpose.withdraw", "Withdrew a purpose declaration"
+        APICLIENT_PURPOSES = "apiclient.purposes", "Changed the purposes of an API client"
 
     class Decision(models.TextChoices):
         PERMIT = "permit", "Permitted"

@@ -218,7 +218,20 @@ def apiclient_purposes_set(*, actor: Actor, client: ApiClient,
         message = (f"{organization.name} has not declared {', '.join(undeclared)}; a client "
                    "can only be given purposes its organisation declared.")
         raise InvalidInput(message, errors=[{"field": "purposes", "message": message}])
+    codes = sorted(p.code for p in chosen)
     with transaction.atomic():
-        client.purposes = sorted(p.code for p in chosen)
+        client.purposes = codes
         client.save(update_fields=["purposes"])
+        # What a client may claim is as much a part of the register as a declaration,
+        # so the change is in the log beside them.
+        log_append(
+            actor=audit_actor(actor, "staff"),
+            action="apiclient.purposes",
+            decision="permit",
+            reason=("Limited to " + ", ".join(codes) + ".") if codes
+            else "May act for every purpose its organisation declared.",
+            organization=organization.slug,
+            resource_type="api-client",
+            resource_id=str(client.client_id),
+        )
     return client
