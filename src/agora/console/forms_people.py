@@ -7,7 +7,7 @@ from agora.access.register import declared_purposes
 from agora.console.forms_sharing import (
     HintedRadioSelect,
     QuestionModelChoiceField,
-    purpose_hint,
+    hint_options,
 )
 from agora.organizations.models import Organization
 
@@ -37,7 +37,7 @@ class PurposeForm(forms.Form):
         field.error_messages["invalid_choice"] = (
             f"Choose one of the purposes {organization.name} has declared"
         )
-        field.widget.hints = {p.code: purpose_hint(p) for p in field.queryset}
+        hint_options(self)
 
     def submitted_code(self) -> str:
         """Return the purpose code as sent, whether or not it was a valid choice."""

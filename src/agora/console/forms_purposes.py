@@ -4,13 +4,14 @@ decide and write."""
 
 from django import forms
 
-from agora.access.models import DataCategory, LegalBasis, Purpose, SpecialCondition
+from agora.access.models import LegalBasis, Purpose, SpecialCondition
 from agora.console.forms_sharing import (
     HintedCheckboxSelectMultiple,
     HintedRadioSelect,
     QuestionChoiceField,
     QuestionModelChoiceField,
-    purpose_hint,
+    data_categories_field,
+    hint_options,
 )
 
 
@@ -41,15 +42,7 @@ class DeclarationProposeForm(forms.Form):
         help_text="Needed when you use a special category, such as health.",
         error_messages={"invalid_choice": "Choose a condition from the list"},
     )
-    categories = forms.ModelMultipleChoiceField(
-        label="Categories of data needed for it",
-        queryset=DataCategory.objects.all(),
-        to_field_name="code",
-        widget=HintedCheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one category of data",
-                        "invalid_choice": "Choose categories from the list",
-                        "invalid_pk_value": "Choose categories from the list"},
-    )
+    categories = data_categories_field("Categories of data needed for it")
     serves = forms.CharField(
         label="Whom the processing serves",
         max_length=1000,
@@ -72,12 +65,7 @@ class DeclarationProposeForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["purpose"].widget.hints = {
-            p.code: purpose_hint(p) for p in self.fields["purpose"].queryset
-        }
-        self.fields["categories"].widget.hints = {
-            c.code: c.description for c in self.fields["categories"].queryset
-        }
+        hint_options(self)
 
     def service_arguments(self) -> dict:
         """Return the keyword arguments of `purpose_declaration_propose`."""
@@ -124,4 +112,4 @@ class ClientPurposesForm(forms.Form):
     def __init__(self, *args, declared, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["purposes"].queryset = declared
-        self.fields["purposes"].widget.hints = {p.code: purpose_hint(p) for p in declared}
+        hint_options(self)

@@ -122,6 +122,36 @@ def purpose_hint(purpose: Purpose) -> str:
     return hint
 
 
+def data_categories_field(label: str) -> forms.ModelMultipleChoiceField:
+    """Categories of data as hinted checkboxes: what an agreement shares, what a
+    declared purpose needs."""
+    return forms.ModelMultipleChoiceField(
+        label=label,
+        queryset=DataCategory.objects.all(),
+        to_field_name="code",
+        widget=HintedCheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one category of data",
+                        "invalid_choice": "Choose categories from the list",
+                        "invalid_pk_value": "Choose categories from the list"},
+    )
+
+
+def hint_options(form: forms.Form) -> None:
+    """Give the form's purpose and category options their plain-words hints.
+
+    Done when the form is made (not at import), so the hints follow the vocabulary's rows.
+    """
+    for field in form.fields.values():
+        widget = field.widget
+        if not isinstance(widget, HintedRadioSelect | HintedCheckboxSelectMultiple):
+            continue
+        model = getattr(field, "queryset", None) and field.queryset.model
+        if model is Purpose:
+            widget.hints = {p.code: purpose_hint(p) for p in field.queryset}
+        elif model is DataCategory:
+            widget.hints = {c.code: c.description for c in field.queryset}
+
+
 FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,59}$")
 
 
@@ -156,15 +186,7 @@ class AgreementProposeForm(forms.Form):
         label="Description", required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Why the data is shared and what the recipient does with it.",
     )
-    categories = forms.ModelMultipleChoiceField(
-        label="Categories of data shared",
-        queryset=DataCategory.objects.all(),
-        to_field_name="code",
-        widget=HintedCheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one category of data",
-                        "invalid_choice": "Choose categories from the list",
-                        "invalid_pk_value": "Choose categories from the list"},
-    )
+    categories = data_categories_field("Categories of data shared")
     purposes = forms.ModelMultipleChoiceField(
         label="Purposes the recipient may use the data for",
         queryset=Purpose.objects.all(),
@@ -199,12 +221,7 @@ class AgreementProposeForm(forms.Form):
         self.fields["other"].queryset = Organization.objects.filter(is_active=True).exclude(
             pk=organization.pk
         )
-        self.fields["categories"].widget.hints = {
-            c.code: c.description for c in self.fields["categories"].queryset
-        }
-        self.fields["purposes"].widget.hints = {
-            p.code: purpose_hint(p) for p in self.fields["purposes"].queryset
-        }
+        hint_options(self)
 
     def clean_fields_allowed(self) -> list[str]:
         names: list[str] = []
