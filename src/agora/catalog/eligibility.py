@@ -76,7 +76,7 @@ class QuestionInfo:
 # --------------------------------------------------------------------------- checking
 
 
-def _walk(node: Any, path: str, found: set[str], problems: list[tuple[str, str]],
+def _walk(node: Any, path: str, found: dict[str, None], problems: list[tuple[str, str]],
           depth: int = 0) -> None:
     if depth > MAX_DEPTH:
         problems.append((path, f"The rule nests deeper than {MAX_DEPTH} levels."))
@@ -104,22 +104,22 @@ def _walk(node: Any, path: str, found: set[str], problems: list[tuple[str, str]]
         if not isinstance(key, str) or not key:
             problems.append((here, "A var must name a fact, like {\"var\": \"age\"}."))
             return
-        found.add(key.split(".")[0])
+        found[key.split(".")[0]] = None
         return
     if operator in {"missing", "missing_some"}:
         names = arguments if isinstance(arguments, list) else [arguments]
         if operator == "missing_some" and len(names) == 2 and isinstance(names[1], list):
             names = names[1]
-        found.update(name.split(".")[0] for name in names if isinstance(name, str) and name)
+        found.update((name.split(".")[0], None) for name in names if isinstance(name, str) and name)
         return
     _walk(arguments, here, found, problems, depth + 1)
 
 
-def rule_variables(rule: Any) -> set[str]:
-    """Return the facts a rule names (without checking it)."""
-    found: set[str] = set()
+def rule_variables(rule: Any) -> list[str]:
+    """Return the facts a rule names, in the order it names them (without checking it)."""
+    found: dict[str, None] = {}
     _walk(rule, "", found, [])
-    return found
+    return list(found)
 
 
 def rule_check(rule: Any, known: Iterable[str]) -> set[str]:
@@ -134,10 +134,10 @@ def rule_check(rule: Any, known: Iterable[str]) -> set[str]:
         message = ("A rule must be a JSON Logic operation, an object like "
                    "{\"and\": [...]}; leave it empty if anyone may ask.")
         raise InvalidRule(message, errors=[{"field": "eligibility_rule", "message": message}])
-    found: set[str] = set()
+    found: dict[str, None] = {}
     problems: list[tuple[str, str]] = []
     _walk(rule, "", found, problems)
-    unknown = sorted(found - set(known))
+    unknown = sorted(set(found) - set(known))
     if unknown:
         problems.append(("", f"No question asks for {', '.join(unknown)}: use a question's "
                          "key, or ask an operator to add the question."))
@@ -147,7 +147,7 @@ def rule_check(rule: Any, known: Iterable[str]) -> set[str]:
             errors=[{"field": f"eligibility_rule{'.' + at if at else ''}", "message": message}
                     for at, message in problems],
         )
-    return found
+    return set(found)
 
 
 # --------------------------------------------------------------------------- evaluating
@@ -209,7 +209,7 @@ def _fact_text(info: QuestionInfo, fact: Fact | None) -> str:
 def _requirement(node: Any, infos: Mapping[str, QuestionInfo]) -> tuple[list[str], str]:
     """Return the facts a simple condition is about and what it needs of them, in words."""
     if not isinstance(node, dict) or len(node) != 1:
-        return sorted(rule_variables(node)), ""
+        return rule_variables(node), ""
     operator, arguments = next(iter(node.items()))
     key = _var_key(node)
     if key:
@@ -237,8 +237,8 @@ def _requirement(node: Any, infos: Mapping[str, QuestionInfo]) -> tuple[list[str
             labels = [info.label(v) if info else str(v) for v in arguments[1]]
             return [key], "needs one of: " + "; ".join(labels)
     if operator == "or" and isinstance(arguments, list):
-        return sorted(rule_variables(node)), "needs at least one of these to be true"
-    return sorted(rule_variables(node)), ""
+        return rule_variables(node), "needs at least one of these to be true"
+    return rule_variables(node), ""
 
 
 def rule_evaluate(rule: Any, facts: Mapping[str, Fact],

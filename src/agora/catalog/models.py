@@ -142,6 +142,9 @@ class ServiceAtLocation(models.Model):
         constraints = [models.UniqueConstraint(fields=["service", "location"],
                                                name="unique_service_location")]
 
+    def __str__(self) -> str:
+        return f"{self.service} at {self.location}"
+
 
 class Contact(models.Model):
     """A named contact for a service (HSDS `contact`, with its first phone)."""
@@ -155,6 +158,9 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name or self.email or self.phone
 
 
 class Schedule(models.Model):
@@ -174,3 +180,6 @@ class Schedule(models.Model):
 
     class Meta:
         ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.description or f"{self.freq} {self.byday}".strip()

@@ -71,7 +71,7 @@ def questions_for(services: list[Service]) -> list[Question]:
     """Return the questions the services' rules need, in the order they are asked."""
     keys: set[str] = set()
     for service in services:
-        keys |= rule_variables(service.eligibility_rule)
+        keys.update(rule_variables(service.eligibility_rule))
     return list(Question.objects.filter(key__in=keys))
 
 
