@@ -9,6 +9,7 @@ nothing behind.
 """
 
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -86,13 +87,18 @@ def _apply(service: Service, changes: dict[str, Any]) -> list[str]:
 
 def service_create(
     *, actor, provider: Organization, code: str, details: dict[str, Any],
-    topics: list[str] | None = None,
+    topics: list[str] | None = None, public_id: UUID | None = None,
 ) -> Service:
-    """Add a service to the provider's part of the catalogue (a draft unless published)."""
+    """Add a service to the provider's part of the catalogue (a draft unless published).
+
+    `public_id` keeps the identifier a directory gave the service (an HSDS import).
+    """
     if not may_provide(actor, provider):
         raise PermissionDenied(f"Only administrators and publishers of {provider} add its "
                                "services.")
     service = Service(provider=provider, code=code)
+    if public_id is not None:
+        service.public_id = public_id
     _apply(service, details)
     resolved = _check(service, topics or [])
     if Service.objects.filter(code=code).exists():
