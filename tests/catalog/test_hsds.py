@@ -125,7 +125,8 @@ def test_the_specifications_own_example_imports(db):
 
 
 @pytest.mark.parametrize(("damage", "says"), [
-    (lambda d: d["contents"][1].pop("status"), "service 2 (“Cook and eat club”): 'status' is a required"),
+    (lambda d: d["contents"][1].pop("status"),
+     "service 2 (“Cook and eat club”): 'status' is a required"),
     (lambda d: d["contents"][0].update(id="not-a-uuid"), "is not a 'uuid'"),
     (lambda d: d["contents"][0]["attributes"][0]["taxonomy_term"].update(code="nowhere"),
      "Unknown topic: nowhere"),

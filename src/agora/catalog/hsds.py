@@ -36,7 +36,6 @@ from agora.core.actors import SYSTEM
 from agora.core.exceptions import AgoraError, InvalidInput
 from agora.organizations.models import Organization
 from agora.organizations.services import organization_create
-from agora.topics.models import Topic
 
 SCHEMA_PATH = Path(__file__).with_name("hsds_schema") / "service.json"
 TOPIC_TAXONOMY = "agora-topics"
