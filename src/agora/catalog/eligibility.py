@@ -166,6 +166,7 @@ class Condition:
     text: str  # what we know, in the resident's terms
     requirement: str  # what the service needs, "" when the text says it
     met: bool | None  # None: a fact is missing
+    summary: str = ""  # the condition itself, for a service's page: "You live in Riverton"
 
     @property
     def outcome(self) -> str:
@@ -206,18 +207,19 @@ def _fact_text(info: QuestionInfo, fact: Fact | None) -> str:
     return f"{source} {info.says(fact.value)}"
 
 
-def _requirement(node: Any, infos: Mapping[str, QuestionInfo]) -> tuple[list[str], str]:
-    """Return the facts a simple condition is about and what it needs of them, in words."""
+def _requirement(node: Any, infos: Mapping[str, QuestionInfo]) -> tuple[list[str], str, str]:
+    """Return the facts a condition is about, what it needs of them in words, and the
+    condition itself in words for a service's page ("you live in Riverton")."""
+    keys = rule_variables(node)
     if not isinstance(node, dict) or len(node) != 1:
-        return rule_variables(node), ""
+        return keys, "", ""
     operator, arguments = next(iter(node.items()))
-    key = _var_key(node)
+    single = arguments[0] if isinstance(arguments, list) and len(arguments) == 1 else arguments
+    key = _var_key(node) or (_var_key(single) if operator in {"!", "!!"} else None)
     if key:
-        return [key], ""
-    if operator in {"!", "!!"}:
-        inner = arguments[0] if isinstance(arguments, list) else arguments
-        if _var_key(inner):
-            return [_var_key(inner)], ""
+        info = infos.get(key)
+        expected = operator != "!"
+        return [key], "", info.says(expected) if info and info.kind == "boolean" else ""
     if operator in _COMPARISONS and isinstance(arguments, list) and len(arguments) == 2:
         left, right = arguments
         if _var_key(right) and not _var_key(left):
@@ -227,18 +229,23 @@ def _requirement(node: Any, infos: Mapping[str, QuestionInfo]) -> tuple[list[str
         if key and not isinstance(right, (dict, list)):
             info = infos.get(key)
             if info and info.kind == "boolean" and isinstance(right, bool):
-                return [key], ""
+                return [key], "", info.says(right if "=" in operator and "!" not in operator
+                                            else not right)
             shown = info.label(right) if info else str(right)
-            return [key], "needs " + _COMPARISONS[operator].format(shown)
+            needs = "needs " + _COMPARISONS[operator].format(shown)
+            return [key], needs, f"{info.text if info else key} ({needs})"
     if operator == "in" and isinstance(arguments, list) and len(arguments) == 2:
         key = _var_key(arguments[0])
         if key and isinstance(arguments[1], list):
             info = infos.get(key)
             labels = [info.label(v) if info else str(v) for v in arguments[1]]
-            return [key], "needs one of: " + "; ".join(labels)
+            needs = "needs one of: " + "; ".join(labels)
+            return [key], needs, f"{info.text if info else key} ({needs})"
     if operator == "or" and isinstance(arguments, list):
-        return rule_variables(node), "needs at least one of these to be true"
-    return rule_variables(node), ""
+        parts = [_requirement(item, infos)[2] for item in arguments]
+        summary = " or ".join(parts) if all(parts) else ""
+        return keys, "needs at least one of these to be true", summary
+    return keys, "", ""
 
 
 def rule_evaluate(rule: Any, facts: Mapping[str, Fact],
@@ -249,7 +256,7 @@ def rule_evaluate(rule: Any, facts: Mapping[str, Fact],
         return outcome
     data = {key: fact.value for key, fact in facts.items()}
     for condition in _conditions(rule):
-        keys, requirement = _requirement(condition, infos)
+        keys, requirement, summary = _requirement(condition, infos)
         texts = []
         for key in keys:
             info = infos.get(key) or QuestionInfo(key=key, text=key, kind="", statement=key)
@@ -260,6 +267,8 @@ def rule_evaluate(rule: Any, facts: Mapping[str, Fact],
         except (ArithmeticError, TypeError, ValueError):  # e.g. a division by a zero answer
             met = None
         text = "; ".join(texts) or "this service's own condition"
-        outcome.conditions.append(Condition(text=text[:1].upper() + text[1:],
-                                            requirement=requirement, met=met))
+        outcome.conditions.append(Condition(
+            text=text[:1].upper() + text[1:], requirement=requirement, met=met,
+            summary=summary[:1].upper() + summary[1:] if summary else "",
+        ))
     return outcome
