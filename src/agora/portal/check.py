@@ -117,7 +117,16 @@ def answer_form(question: Question, data=None) -> forms.Form:
                                   widget=forms.RadioSelect, error_messages=messages)
     field.label = question.text
     field.help_text = question.hint
-    form_class = type("AnswerForm", (forms.Form,), {"answer": field})
+    field.required = False  # checked below, so the message can name the question
+
+    def clean_answer(form):
+        value = form.cleaned_data.get("answer")
+        if value is None or value == "":
+            raise forms.ValidationError(messages["required"], code="unanswered")
+        return value
+
+    form_class = type("AnswerForm", (forms.Form,), {"answer": field,
+                                                    "clean_answer": clean_answer})
     return form_class(data)
 
 
