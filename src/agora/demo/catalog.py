@@ -17,6 +17,9 @@ from agora.catalog.services import service_create
 from agora.core.actors import SYSTEM
 from agora.demo.generator import stable_uuid
 from agora.organizations.models import Organization
+from agora.topics.models import Topic
+from agora.topics.services import topic_save
+from agora.topics.vocabulary import topics_flat
 
 COUNCIL, HOUSING, BENEFITS, HEALTH = (
     "riverton-borough-council", "riverton-housing-authority", "benefits-agency-riverton",
@@ -488,6 +491,19 @@ def _places(service: Service, seed: int) -> None:
                                service=service, name=name, email=email, phone=phone)
 
 
+def _topics_ensure() -> None:
+    """Put back the starting topics if they are missing (a flushed test database)."""
+    known = set(Topic.objects.values_list("slug", flat=True))
+    saved: dict[str, Topic] = {}
+    for item in topics_flat():
+        if item["slug"] not in known:
+            saved[item["slug"]] = topic_save(
+                actor=SYSTEM, slug=item["slug"], name=item["name"],
+                summary=item.get("summary", ""), position=item["position"],
+                parent=saved.get(item["parent"]) or Topic.objects.filter(
+                    slug=item["parent"]).first() if item["parent"] else None)
+
+
 def catalog_load(*, seed: int, step: Callable[[str], None]) -> int:
     """Add Riverton's services that are missing (with their places); return how many new.
 
@@ -496,6 +512,7 @@ def catalog_load(*, seed: int, step: Callable[[str], None]) -> int:
     """
     if Question.objects.count() < len(QUESTIONS):  # a flushed test database lost them
         questions_load(Question)
+    _topics_ensure()
     providers = {o.slug: o for o in Organization.objects.filter(
         slug__in={spec[0] for spec in SERVICES})}
     existing = set(Service.objects.filter(code__in=[spec[1] for spec in SERVICES])
