@@ -7,7 +7,7 @@ from jsonschema import Draft202012Validator
 
 from agora.audit.models import LogEntry
 from agora.catalog.eligibility import rule_check
-from agora.catalog.hsds import hsds_export, hsds_validator
+from agora.catalog.hsds import hsds_export, hsds_import, hsds_validator
 from agora.catalog.models import Question, Service
 from agora.demo.catalog import SERVICES
 from agora.demo.services import demo_load
@@ -44,7 +44,10 @@ def test_riverton_has_a_catalogue_worth_browsing_and_loading_again_changes_nothi
                     for field in s.form_schema["properties"].values())
     assert {"string", "integer", "boolean"} <= set(kinds)
     validator = hsds_validator()
-    assert all(not list(validator.iter_errors(item)) for item in hsds_export()["contents"])
+    exported = hsds_export()
+    assert all(not list(validator.iter_errors(item)) for item in exported["contents"])
+    assert hsds_import(exported).services_unchanged == len(services)
+    assert hsds_export() == exported
 
     entries = LogEntry.objects.count()
     demo_load(reads=False, hub=False)

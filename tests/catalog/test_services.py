@@ -62,6 +62,8 @@ def test_unknown_topics_bad_codes_and_taken_codes_are_refused(council, foodbank)
         add_service(council, "x", topics=["nowhere"])
     with pytest.raises(InvalidInput, match="slug"):
         add_service(council, "Not A Slug!")
+    with pytest.raises(InvalidInput, match="reserved"):
+        add_service(council, "questions")
     add_service(council, "pothole")
     with pytest.raises(Conflict, match="already used"):
         add_service(foodbank, "pothole")

@@ -373,7 +373,9 @@ def _import_one(item: dict, enclosing: dict | None, kind: str, report: ImportRep
     if service.provider_id != provider.pk:
         raise InvalidInput(f"It is already in Agora as a service of {service.provider}, "
                            f"not of {provider}.")
-    details["summary"] = details["summary"] or service.summary
+    if not service.description and details["description"] == service.summary:
+        details["description"] = ""  # the export wrote the summary as the description
+    details["summary"] = service.summary or details["summary"]
     before = service.updated_at
     service = service_update(actor=SYSTEM, service=service, changes=details, topics=topics)
     parts_changed = _parts(service, item, report)

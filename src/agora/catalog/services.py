@@ -29,6 +29,7 @@ EDITABLE = ("name", "summary", "description", "who_for", "how_to_apply", "cost",
             "target_days", "eligibility_rule", "form_schema", "location_based", "url",
             "email", "status")
 Status = Service.Status
+RESERVED_CODES = frozenset({"questions", "new"})  # paths beside /services/{code}
 
 
 def audit_actor(actor) -> AuditActor:
@@ -96,6 +97,9 @@ def service_create(
     if not may_provide(actor, provider):
         raise PermissionDenied(f"Only administrators and publishers of {provider} add its "
                                "services.")
+    if code in RESERVED_CODES:
+        message = f"The code “{code}” is reserved; choose another."
+        raise InvalidInput(message, errors=[{"field": "code", "message": message}])
     service = Service(provider=provider, code=code)
     if public_id is not None:
         service.public_id = public_id
