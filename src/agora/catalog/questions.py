@@ -1,7 +1,8 @@
 """The questions every installation starts with: the facts eligibility rules may use.
 
 The data migration `0003_starting_questions` loads them (loading again updates their
-wording); operators add questions afterwards. A rule may only name a fact that a question
+wording); a new question is added here and loaded by a new data migration (there is no
+page for questions yet). A rule may only name a fact that a question
 here declares (`eligibility.rule_check`), so each condition can be asked and explained.
 Some facts can also come from the resident's own records, with their consent: the
 record category and field (or the field values a record must have) say where.
