@@ -19,6 +19,7 @@ import typer
 from rich.markup import escape
 
 from agora.audit.commands import audit_app, keys_app
+from agora.catalog.commands import catalog_app
 from agora.content.commands import ingest_command, search_app
 from agora.core.commandline import err, out, setup_django
 from agora.core.commands import backup_command, restore_command
@@ -35,6 +36,7 @@ app = typer.Typer(
 app.add_typer(demo_app, name="demo")
 app.add_typer(apiclient_app, name="apiclient")
 app.add_typer(audit_app, name="audit")
+app.add_typer(catalog_app, name="catalog")
 app.add_typer(keys_app, name="keys")
 app.command("worker")(worker_command)
 app.add_typer(people_app, name="people")

@@ -66,6 +66,10 @@ PUBLIC_OPERATIONS = {
     ("GET", "/api/v1/audit/public-key"),
     ("GET", "/api/v1/audit/public-keys"),
     ("GET", "/api/v1/purposes"),
+    # The catalogue is public: residents and other directories read every published service.
+    ("GET", "/api/v1/services"),
+    ("GET", "/api/v1/services/questions"),
+    ("GET", "/api/v1/services/{code}"),
     ("GET", "/api/v1/purposes/{organization}"),
 }
 

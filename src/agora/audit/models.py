@@ -108,6 +108,9 @@ class LogEntry(AppendOnlyModel):
         PURPOSE_REJECT = "purpose.reject", "Rejected a purpose declaration"
         PURPOSE_WITHDRAW = "purpose.withdraw", "Withdrew a purpose declaration"
         APICLIENT_PURPOSES = "apiclient.purposes", "Changed the purposes of an API client"
+        SERVICE_PUBLISH = "service.publish", "Added a service to the catalogue"
+        SERVICE_CHANGE = "service.change", "Changed a service"
+        SERVICE_WITHDRAW = "service.withdraw", "Withdrew a service"
 
     class Decision(models.TextChoices):
         PERMIT = "permit", "Permitted"

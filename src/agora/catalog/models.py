@@ -8,6 +8,7 @@ an application form as JSON Schema. Requests for a service live in `cases`.
 
 import uuid
 
+from django.core.validators import RegexValidator
 from django.db import models
 
 from agora.organizations.models import Organization
@@ -46,6 +47,8 @@ class Service(models.Model):
         default=False, help_text="A street problem reported at a place (offered over Open311)."
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    url = models.URLField(blank=True, help_text="The provider's own page about the service.")
+    email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -55,3 +58,128 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Question(models.Model):
+    """A fact an eligibility rule may use, with the question that asks a resident for it.
+
+    A rule names facts by `key` (`{"var": "children_under_16"}`); a rule may only use keys
+    that a question declares, so every condition can be asked for and explained in plain
+    words. `statement` says what the answer means ("you have {value} children under 16");
+    for a yes/no question, `statement_no` says the opposite. A question may also be
+    answered from the resident's own records (with their consent): the most recent record
+    of `record_category` gives `record_field`, or, with `record_match`, whether any record
+    of that category has those field values.
+    """
+
+    class Kind(models.TextChoices):
+        BOOLEAN = "boolean", "Yes or no"
+        NUMBER = "number", "A whole number"
+        CHOICE = "choice", "One of a list"
+
+    key = models.CharField(
+        max_length=60, unique=True,
+        validators=[RegexValidator(r"^[a-z][a-z0-9_]*$", "Use lower-case letters, digits "
+                                   "and underscores, starting with a letter.")],
+    )
+    text = models.CharField(max_length=200, help_text="The question, as a resident reads it.")
+    hint = models.CharField(max_length=300, blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    choices = models.JSONField(
+        default=list, blank=True, help_text="For a choice: [[value, label], …]."
+    )
+    statement = models.CharField(
+        max_length=200, help_text="What the answer means, with {value}: "
+        "“you have {value} children under 16”, “you get Universal Credit”.",
+    )
+    statement_no = models.CharField(
+        max_length=200, blank=True, help_text="For yes/no: what a “no” means."
+    )
+    record_category = models.CharField(max_length=60, blank=True)
+    record_field = models.CharField(max_length=60, blank=True)
+    record_match = models.JSONField(default=dict, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "key"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Location(models.Model):
+    """A place where an organisation offers services (HSDS `location`)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="service_locations"
+    )
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2.")
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceAtLocation(models.Model):
+    """A service offered at a location (HSDS `service_at_location`)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="at_locations")
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="services_at")
+    description = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["service", "location"],
+                                               name="unique_service_location")]
+
+    def __str__(self) -> str:
+        return f"{self.service} at {self.location}"
+
+
+class Contact(models.Model):
+    """A named contact for a service (HSDS `contact`, with its first phone)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=200, blank=True)
+    title = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name or self.email or self.phone
+
+
+class Schedule(models.Model):
+    """When a service (or a service at a location) is open (HSDS `schedule`, RFC 5545)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="schedules")
+    at_location = models.ForeignKey(
+        ServiceAtLocation, null=True, blank=True, on_delete=models.CASCADE,
+        related_name="schedules",
+    )
+    freq = models.CharField(max_length=10, blank=True, help_text="WEEKLY or MONTHLY.")
+    byday = models.CharField(max_length=40, blank=True, help_text="e.g. MO,TU,WE.")
+    opens_at = models.TimeField(null=True, blank=True)
+    closes_at = models.TimeField(null=True, blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.description or f"{self.freq} {self.byday}".strip()

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from agora.console import views, views_dpo, views_people, views_purposes, views_sharing
+from agora.console import (
+    views,
+    views_dpo,
+    views_people,
+    views_purposes,
+    views_services,
+    views_sharing,
+)
 
 app_name = "console"
 
@@ -50,6 +57,13 @@ urlpatterns = [
         views_people.person_purpose,
         name="person_purpose",
     ),
+    path("organisations/<slug:slug>/services/", views_services.service_index, name="services"),
+    path("organisations/<slug:slug>/services/new", views_services.service_new,
+         name="service_new"),
+    path("organisations/<slug:slug>/services/<slug:code>/edit", views_services.service_edit,
+         name="service_edit"),
+    path("organisations/<slug:slug>/services/<slug:code>/withdraw",
+         views_services.service_withdraw_confirm, name="service_withdraw"),
     path("organisations/<slug:slug>/dpo/", views_dpo.dpo_overview, name="dpo"),
     path("organisations/<slug:slug>/dpo/access", views_dpo.access_report, name="dpo_access"),
     path(

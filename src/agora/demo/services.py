@@ -19,6 +19,7 @@ from django.db import transaction
 
 from agora.audit.services import tree_head_sign
 from agora.core.actors import SYSTEM
+from agora.demo.catalog import catalog_load
 from agora.demo.generator import (
     DEFAULT_SEED,
     AccountPlan,
@@ -60,7 +61,7 @@ class LoadSummary:
 
 def demo_step_count(plan: TownPlan) -> int:
     """Return how many steps `demo_load` reports, for a progress bar."""
-    return len(plan.organisations) + len(plan.staff) + len(plan.households) + 3
+    return len(plan.organisations) + len(plan.staff) + len(plan.households) + 4
 
 
 def _organisation_ensure(plan: OrganisationPlan, summary: LoadSummary) -> Organization:
@@ -187,6 +188,7 @@ def _town_load(plan: TownPlan, *, hub: bool, step: Progress) -> LoadSummary:
     records_load(plan=plan, step=step)
     purposes_load(step=step)
     sharing_load(plan=plan, step=step)
+    catalog_load(seed=plan.seed, step=step)
     if hub:
         hub_load(step=step)
     return summary

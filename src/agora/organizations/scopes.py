@@ -24,6 +24,10 @@ SCOPES: dict[str, str] = {
         "Publish documents into the hub as the organisation: new documents and new "
         "versions of its own."
     ),
+    "services:write": (
+        "Add the organisation's services to the shared catalogue, change them and "
+        "withdraw them (reading the catalogue needs no token)."
+    ),
     "people:lookup": (
         "Find a person by national identifier, only when the organisation may read at "
         "least one of their records for the token's purpose."

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from agora.access.documents import reader_for_user
+from agora.catalog.selectors import service_list
 from agora.content.models import Document
 from agora.content.selectors import document_get, document_list, hub_search
 from agora.core.exceptions import NotFound
@@ -99,7 +100,7 @@ def topic_index(request: HttpRequest) -> HttpResponse:
 
 
 def topic_page(request: HttpRequest, slug: str) -> HttpResponse:
-    """Gather everything every organisation publishes about one need, grouped by type."""
+    """Gather every organisation's services and documents about one need, grouped by type."""
     try:
         topic = topic_get(slug=slug)
     except NotFound as error:
@@ -115,6 +116,8 @@ def topic_page(request: HttpRequest, slug: str) -> HttpResponse:
     children = [node for node in topic_tree() if node.topic.pk == topic.pk]
     return render(request, "portal/hub/topic.html", {
         "topic": topic,
+        "services": list(service_list(topic=topic)),
+        "check_topic": topic.parent.slug if topic.parent_id else topic.slug,
         "children": children[0].children if children else [],
         "groups": [(labels[kind], groups[kind]) for kind in order if kind in groups],
         "count": paginator.count,

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from agora.portal import activity, consents, download, hub, transparency, views
+from agora.portal import (
+    activity,
+    catalogue,
+    check,
+    consents,
+    download,
+    hub,
+    transparency,
+    views,
+)
 
 app_name = "portal"
 
@@ -24,6 +33,12 @@ urlpatterns = [
     path("how-organisations-use-information/", transparency.purposes_index, name="purposes"),
     path("how-organisations-use-information/<slug:slug>/", transparency.organization_purposes,
          name="organization_purposes"),
+    path("services/", catalogue.service_index, name="services"),
+    path("services/<slug:code>/", catalogue.service_page, name="service"),
+    path("check/", check.check_start, name="check"),
+    path("check/your-records/", check.check_records, name="check_records"),
+    path("check/question/<slug:key>/", check.check_question, name="check_question"),
+    path("check/results/", check.check_results, name="check_results"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
 ]
