@@ -145,7 +145,8 @@ def hint_options(form: forms.Form) -> None:
         widget = field.widget
         if not isinstance(widget, HintedRadioSelect | HintedCheckboxSelectMultiple):
             continue
-        model = getattr(field, "queryset", None) and field.queryset.model
+        queryset = getattr(field, "queryset", None)
+        model = queryset.model if queryset is not None else None  # no query to learn it
         if model is Purpose:
             widget.hints = {p.code: purpose_hint(p) for p in field.queryset}
         elif model is DataCategory:
