@@ -246,3 +246,9 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} → {self.to_organization_id}"
+
+
+# The Open311 face's own model lives beside its code (decision 28); Django finds it here.
+from agora.cases.open311_models import Open311Key  # noqa: E402
+
+__all__ = ["Case", "CaseEvent", "Open311Key", "ReferenceCounter", "Referral", "StatusType"]
