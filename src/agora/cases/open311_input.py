@@ -89,7 +89,7 @@ def report_read(form: QueryDict) -> Report:
     if not service_code:
         raise Open311Error(400, "service_code is missing: name the service the report is for.")
     lat, long = _coordinate(form, "lat", 90), _coordinate(form, "long", 180)
-    address = _text(form, "address_string", 500)
+    address = _text(form, "address_string", 300)
     if (lat is None) != (long is None):
         raise Open311Error(400, "Send both lat and long, or neither with an address_string.")
     if lat is None and not address:
@@ -110,7 +110,7 @@ def report_read(form: QueryDict) -> Report:
     return Report(
         service_code=service_code, lat=lat, long=long, address=address,
         description=_text(form, "description", MAX_DESCRIPTION), media_url=media_url,
-        email=email.lower(), first_name=_text(form, "first_name", 100),
+        email=email.lower(), first_name=_text(form, "first_name", 99),
         last_name=_text(form, "last_name", 100), phone=_text(form, "phone", 32),
     )
 

@@ -108,7 +108,8 @@ def requests(request: HttpRequest, *, fmt: str) -> HttpResponse:
 @open311_view("GET")
 def request_detail(request: HttpRequest, request_id: str, *, fmt: str) -> HttpResponse:
     """Show one report, as a list of one, as the spec says."""
-    return respond(fmt, "service_requests", [open311.report_get(request_id)])
+    report = open311.report_get(request_id, api_key=request.GET.get("api_key", ""))
+    return respond(fmt, "service_requests", [report])
 
 
 @open311_view("GET")
