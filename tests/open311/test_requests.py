@@ -301,3 +301,23 @@ def test_the_list_takes_a_fixed_number_of_queries(client, pothole, reporting_app
         report(client, reporting_app[1])
     with django_assert_max_num_queries(2):
         assert len(json_body(client.get(f"{BASE}/requests.json"))) == 5
+
+
+@pytest.mark.parametrize("content_type, body", [
+    ("multipart/form-data", b"--x\r\nnonsense"),
+    ("multipart/form-data; boundary=x", b"--x\r\nContent-Disposition: form-data\r\n\r\n"),
+    ("application/json", b'{"api_key": "o311_x"}'),
+    ("application/x-www-form-urlencoded", b"api_key=%ff%fe&service_code=\xff"),
+])
+def test_unreadable_bodies_are_4xx_never_500(client, pothole, content_type, body):
+    response = client.generic("POST", f"{BASE}/requests.json", body, content_type=content_type)
+    assert response.status_code in (400, 403)
+    assert json_body(response)[0]["code"] == response.status_code
+
+
+def test_too_many_fields_is_a_400(client, pothole, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    fields = "&".join(f"attribute[a{n}]=1" for n in range(20))
+    response = client.generic("POST", f"{BASE}/requests.json", fields,
+                              content_type="application/x-www-form-urlencoded")
+    assert_error(response, 400, "could not be read")

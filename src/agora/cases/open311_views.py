@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt
 
 from agora.cases import open311
@@ -52,7 +53,7 @@ def open311_view(*methods: str) -> Callable:
                 return error_response(fmt, Open311Error(status, error.detail))
             except RequestDataTooBig:
                 return error_response(fmt, Open311Error(400, "The request body is too large."))
-            except SuspiciousOperation:
+            except (SuspiciousOperation, MultiPartParserError):
                 return error_response(fmt, Open311Error(400, "The request could not be read."))
 
         return wrapped
