@@ -70,8 +70,9 @@ def reporter_resident(email: str) -> Person | None:
 def _notice(case: Case) -> str:
     deadline = timezone.localtime(case.deadline).strftime("%-d %B %Y") if case.deadline else ""
     aim = f" and aims to deal with it by {deadline}" if deadline else ""
-    return (f"{case.organization.name} has your report {case.reference}{aim}. Where it is "
-            "and how it is going are public; your contact details are not.")
+    return (f"{case.organization.name} has your report {case.reference}{aim}. Where it is, "
+            "what you wrote and how it is going may be shown publicly; your contact details "
+            "never are.")
 
 
 def report_create(*, form: QueryDict) -> dict[str, Any]:
