@@ -60,6 +60,21 @@ def open311_key_issue(*, actor: Actor, client: ApiClient) -> tuple[Open311Key, s
     raise AssertionError("Three random prefixes in a row were taken.")  # pragma: no cover
 
 
+def open311_key_import(*, actor: SystemActor, client: ApiClient, key: str) -> Open311Key:
+    """Store a key made elsewhere (the demo's fixed one), if new; only the server may.
+
+    Return the stored key; a key already stored is returned as it is.
+    """
+    if not isinstance(actor, SystemActor):
+        raise PermissionDenied("Only the command line imports Open311 keys.")
+    parts = key.split("_")
+    if len(parts) != 3 or f"{parts[0]}_" != KEY_START or len(parts[1]) != 8 or len(parts[2]) < 43:
+        raise InvalidInput("An Open311 key is o311_, 8 characters, _ and 43 or more characters.")
+    record, _created = Open311Key.objects.get_or_create(
+        digest=_digest(key), defaults={"client": client, "prefix": parts[1]})
+    return record
+
+
 def open311_key_list(*, actor: Actor, organization: Organization) -> QuerySet[Open311Key]:
     """Return the organisation's keys (revoked ones too) for whoever may manage them."""
     if not user_can_manage_members(actor, organization):

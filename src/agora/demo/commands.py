@@ -25,6 +25,7 @@ def demo_load_command(
     from django.core.management import call_command
 
     from agora.demo.generator import town_plan
+    from agora.demo.open311 import REPORTER_ORG, open311_demo_key
     from agora.demo.services import DEMO_PASSWORD, demo_load, demo_step_count
     from agora.demo.signins import sign_ins
 
@@ -61,6 +62,8 @@ def demo_load_command(
     )
     if env_file is not None:
         out.print(f"Commands in this checkout now use the demo ({env_file} says so).")
+    out.print(f"The street-reporting app of {REPORTER_ORG} posts Open311 reports with "
+              f"api_key={open311_demo_key(seed)}", soft_wrap=True)
     out.print(f"\nOpen [bold]{settings.BASE_URL}[/]   API docs: {settings.BASE_URL}/api/v1/docs")
 
 
