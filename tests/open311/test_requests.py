@@ -321,3 +321,26 @@ def test_too_many_fields_is_a_400(client, pothole, settings):
     response = client.generic("POST", f"{BASE}/requests.json", fields,
                               content_type="application/x-www-form-urlencoded")
     assert_error(response, 400, "could not be read")
+
+
+def test_reports_show_on_the_queue_and_in_the_reporters_requests(client, pothole,
+                                                                 reporting_app):
+    from agora.access.viewers import viewer_for_resident, viewer_for_staff
+    from agora.cases.selectors import case_queue, cases_for_resident
+    from agora.organizations.models import Membership
+    from tests.factories import MembershipFactory
+
+    person = _resident("walker@example.org", verified=True)
+    [created] = json_body(report(client, reporting_app[1]))
+    report(client, reporting_app[1], email="someone-else@example.org")
+
+    mine = cases_for_resident(viewer=viewer_for_resident(person.user))
+    assert [item.case.reference for item in mine] == [created["service_request_id"]]
+    caseworker = MembershipFactory(organization=pothole.provider,
+                                   role=Membership.Role.CASEWORKER).user
+    queue = case_queue(viewer=viewer_for_staff(caseworker, pothole.provider))
+    assert queue.open == 2
+    assert created["service_request_id"] in [item.case.reference for item in queue.items]
+    # The queue's log entry names the resident, so they see who listed their report.
+    assert LogEntry.objects.filter(action="case.list", subject=str(person.public_id),
+                                   resource_id=created["service_request_id"]).exists()
