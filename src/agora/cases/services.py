@@ -386,9 +386,8 @@ def _change(actor: Actor, reference: str, action: str, permission: str,
         if case is None:
             decision = Decision(False, "No request has this reference.")
         else:
-            decision = case_decide(viewer=actor, case=CaseFacts(case.organization_id,
-                                                                 case.person_id),
-                                   action=permission)
+            facts = CaseFacts(case.organization_id, case.person_id, case.reporter_email)
+            decision = case_decide(viewer=actor, case=facts, action=permission)
         if not decision.permitted:
             _log(actor, action, decision, case, reference=reference[:40],
                  purpose_code=purpose_code)
