@@ -2,10 +2,10 @@
 
 Each request is made and moved through the real services (`case_create`,
 `case_status_change`, messages, documents, referrals) by the resident and by a
-caseworker of the handling organisation, with the times of its story passed as `now`,
-so the queue and "Your requests" show requests received weeks ago, some overdue, some
-paused while waiting for the resident. The log stamps each step at the real time the
-demo ran it: it records when the demo loaded them, not the story's times.
+caseworker of the handling organisation. Its steps are events of the town's history
+(`history_load` runs them in time order under the clock at each moment), so the queue
+and "Your requests" show requests received weeks ago, some overdue, some paused while
+waiting for the resident, and the log reads in time order.
 
 A request is known by its demo reference (`external_ref` "demo-<n>"); one that exists is
 left alone, so loading again changes nothing. The catalogue's demo part runs first; the
@@ -22,7 +22,6 @@ from agora.access.viewers import Viewer, viewer_for_resident, viewer_for_staff
 from agora.cases.models import Case
 from agora.cases.services import (
     Location,
-    Reporter,
     case_create,
     case_deadline_extend,
     case_document_request,
@@ -150,8 +149,16 @@ def _pick(rng: random.Random, stories) -> tuple[str, ...]:
     return rng.choices(options, weights=weights)[0]
 
 
-def cases_load(*, plan: TownPlan, step: Callable[[str], None], count: int = REQUESTS) -> int:
-    """Make Riverton's demo requests that are missing; return how many were made."""
+Event = tuple[datetime, Callable[[], None]]
+
+
+def cases_events(*, plan: TownPlan, count: int = REQUESTS) -> list[Event]:
+    """Return the steps of the demo requests that are missing, each at its moment.
+
+    `history_load` runs them in time order among the town's other events, each under the
+    clock at its moment, so the log stays in time order. A story is cut where it would
+    reach today: the town's past ends yesterday.
+    """
     services = _services_ensure()
     staff = _caseworkers(plan)
     services = {code: s for code, s in services.items() if s.provider.slug in staff}
@@ -159,80 +166,92 @@ def cases_load(*, plan: TownPlan, step: Callable[[str], None], count: int = REQU
     users = {u.email.lower(): u for u in User.objects.filter(
         email__in=[p.account.email for p in residents])}
     if not services or not residents:
-        return 0
+        return []
     done = set(Case.objects.filter(external_ref__startswith="demo-").values_list(
         "external_ref", flat=True))
     rng = random.Random(plan.seed * SEED_SALT)  # noqa: S311 - demo data, not a secret
-    today = datetime.now(tz=UTC).replace(hour=9, minute=0, second=0, microsecond=0)
+    today = datetime.now(tz=UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     codes = sorted(services)
-    made = 0
+    events: list[Event] = []
     for n in range(count):
         # Draw everything for every request, made or not, so the town is the same each time.
         resident = residents[rng.randrange(len(residents))]
         service = services[codes[rng.randrange(len(codes))]]
-        age = rng.randint(0, 80)
+        start = today - timedelta(days=rng.randint(1, 80), hours=rng.randint(0, 14))
         story = _pick(rng, POTHOLE_STORIES if service.location_based else STORIES)
         extras = rng.random()
+        story_rng = random.Random(rng.random())  # noqa: S311 - demo data, not a secret
         ref = f"demo-{n:04d}"
-        if ref in done:
-            continue
         user = users.get(resident.account.email.lower())
-        if user is None:
+        if ref in done or user is None:
             continue
-        _request_story(
-            service=service, resident=viewer_for_resident(user), caseworker=staff[
-                service.provider.slug], staff=staff, story=story, extras=extras,
-            start=today - timedelta(days=age, hours=rng.randint(0, 8)), ref=ref, rng=rng,
+        steps = _request_story(
+            service=service, resident=viewer_for_resident(user),
+            caseworker=staff[service.provider.slug], staff=staff, story=story,
+            extras=extras, start=start, ref=ref, rng=story_rng,
         )
-        made += 1
-    step(f"{made} requests to {len(services)} services")
-    return made
+        events += [(moment, step) for moment, step in steps if moment < today - timedelta(hours=1)]
+    return events
 
 
 def _request_story(*, service: Service, resident: Viewer, caseworker: Viewer,
                    staff: dict[str, Viewer], story: tuple[str, ...], extras: float,
-                   start: datetime, ref: str, rng: random.Random) -> None:
+                   start: datetime, ref: str, rng: random.Random) -> list[Event]:
+    """Return the steps of one request's story; each step reads the reference made first."""
     spec = next(s for s in SERVICES if s.code == service.code)
+    made: dict[str, str] = {}
+    steps: list[Event] = []
+
+    def at(moment: datetime, make: Callable[[str], object]) -> None:
+        steps.append((moment, lambda: make(made["reference"]) if "reference" in made
+                      else None))
+
     if service.location_based:
         street = STREETS[rng.randrange(len(STREETS))]
-        case = case_create(
-            viewer=resident, service=service, channel=Case.Channel.WEB, external_ref=ref,
-            location=Location(51.45 + rng.random() / 50, -0.97 + rng.random() / 50,
-                              f"{rng.randint(1, 120)} {street}, Riverton"),
-            description=f"A deep pothole in the road outside number on {street}.",
-            reporter=Reporter(), now=start)
+        arguments = {
+            "location": Location(51.45 + rng.random() / 50, -0.97 + rng.random() / 50,
+                                 f"{rng.randint(1, 120)} {street}, Riverton"),
+            "description": f"A deep pothole in the road on {street}.",
+        }
     else:
-        case = case_create(viewer=resident, service=service, answers=dict(spec.questions),
-                           external_ref=ref, now=start)
-    reference = case.reference
+        arguments = {"answers": dict(spec.questions)}
+
+    def create() -> None:
+        made["reference"] = case_create(viewer=resident, service=service, external_ref=ref,
+                                        **arguments).reference
+
+    steps.append((start, create))
     moment = start
     for status in story:
         moment += timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 5))
         if status == "waiting-for-you":
-            case_document_request(viewer=caseworker, reference=reference,
-                                  document_name="Proof of income for the last 3 months",
-                                  text="We need this to work out what you can get.",
-                                  now=moment)
-        case_status_change(viewer=caseworker, reference=reference, status=status,
-                           note=_note(status), now=moment)
+            at(moment, lambda reference: case_document_request(
+                viewer=caseworker, reference=reference,
+                document_name="Proof of income for the last 3 months",
+                text="We need this to work out what you can get."))
+            moment += timedelta(minutes=5)
+        at(moment, lambda reference, status=status: case_status_change(
+            viewer=caseworker, reference=reference, status=status, note=_note(status)))
         if status == "in-progress" and extras < 0.3:
             moment += timedelta(hours=3)
-            case_message_send(viewer=caseworker, reference=reference, now=moment,
-                              text="Thank you for your request. Could you tell us your "
-                                   "landlord's name?")
+            at(moment, lambda reference: case_message_send(
+                viewer=caseworker, reference=reference,
+                text="Thank you for your request. Could you tell us your landlord's name?"))
             moment += timedelta(hours=20)
-            case_reply(viewer=resident, reference=reference, now=moment,
-                       text="It is Riverton Lettings on Station Road.")
+            at(moment, lambda reference: case_reply(
+                viewer=resident, reference=reference,
+                text="It is Riverton Lettings on Station Road."))
     if not story and extras > 0.85 and service.code == "council-tax-reduction" and \
             "riverton-advice-centre" in staff:
         target = staff["riverton-advice-centre"].organization
-        case_refer(viewer=caseworker, reference=reference, to_organization=target,
-                   reason="The advice centre can help with the debts you mentioned.",
-                   now=moment + timedelta(hours=2))
+        at(moment + timedelta(hours=2), lambda reference: case_refer(
+            viewer=caseworker, reference=reference, to_organization=target,
+            reason="The advice centre can help with the debts you mentioned."))
     elif story and story[-1] == "in-progress" and extras > 0.9:
-        case_deadline_extend(viewer=caseworker, reference=reference, days=14,
-                             reason="We are waiting for information from another office.",
-                             now=moment + timedelta(hours=1))
+        at(moment + timedelta(hours=1), lambda reference: case_deadline_extend(
+            viewer=caseworker, reference=reference, days=14,
+            reason="We are waiting for information from another office."))
+    return steps
 
 
 def _note(status: str) -> str:

@@ -19,7 +19,7 @@ from django.db import transaction
 
 from agora.audit.services import tree_head_sign
 from agora.core.actors import SYSTEM
-from agora.demo.cases import cases_load
+from agora.demo.cases import cases_events
 from agora.demo.generator import (
     DEFAULT_SEED,
     AccountPlan,
@@ -61,7 +61,7 @@ class LoadSummary:
 
 def demo_step_count(plan: TownPlan) -> int:
     """Return how many steps `demo_load` reports, for a progress bar."""
-    return len(plan.organisations) + len(plan.staff) + len(plan.households) + 4
+    return len(plan.organisations) + len(plan.staff) + len(plan.households) + 3
 
 
 def _organisation_ensure(plan: OrganisationPlan, summary: LoadSummary) -> Organization:
@@ -157,10 +157,11 @@ def demo_load(
     backdate = history_wanted()
     with demo_clock(SETUP_AT) if backdate else nullcontext():
         summary = _town_load(plan, hub=hub, step=progress or (lambda label: None))
-    history_load(plan=plan, backdate=backdate, reads=reads,
+    # The requests are events of the town's past; after the catalogue's part, whose
+    # services they are requests for.
+    more = cases_events(plan=plan) if requests else []
+    history_load(plan=plan, backdate=backdate, reads=reads, more=more,
                  step=progress or (lambda label: None))
-    if requests:  # after the catalogue's part, whose services they are requests for
-        cases_load(plan=plan, step=progress or (lambda label: None))
     # Sign today's head too, so every entry can be checked before the worker's first run.
     tree_head_sign()
     return summary
