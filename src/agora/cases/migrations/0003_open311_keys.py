@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0001_initial'),
+        ('cases', '0002_partial_queue_indexes'),
         ('organizations', '0004_apiclient_purposes'),
     ]
 
