@@ -19,6 +19,7 @@ import typer
 from rich.markup import escape
 
 from agora.audit.commands import audit_app, keys_app
+from agora.cases.open311_commands import open311_app
 from agora.catalog.commands import catalog_app
 from agora.content.commands import ingest_command, search_app
 from agora.core.commandline import err, out, setup_django
@@ -44,6 +45,7 @@ app.command("backup")(backup_command)
 app.command("restore")(restore_command)
 app.add_typer(search_app, name="search")
 app.command("ingest")(ingest_command)
+app.add_typer(open311_app, name="open311")
 
 
 @app.command()

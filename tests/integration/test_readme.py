@@ -74,7 +74,7 @@ def test_the_readme_commands_work_after_make_demo(tmp_path):
 
     commands = readme_commands()
     assert [shlex.split(c)[1:3] for c in commands] == [
-        ["audit", "verify"], ["apiclient", "create"], ["demo", "code"],
+        ["audit", "verify"], ["apiclient", "create"], ["open311", "key"], ["demo", "code"],
         ["backup", "var/backups/riverton.sqlite3"],
         ["search", "eval"],
     ]
@@ -89,6 +89,7 @@ def test_the_readme_commands_work_after_make_demo(tmp_path):
     before = verify_line(outputs["audit"])
     assert re.search(r"client id\s+[0-9a-f-]{36}", outputs["apiclient"])
     assert list((var / "keys").glob("riverton-food-bank-case-system.pem"))
+    assert re.search(r"api_key\s+o311_[0-9a-f]{8}_\S{43}", outputs["open311"])
     assert re.fullmatch(r"\d{6}", outputs["demo"].strip())
     scores = re.search(r"recall@5 ([\d.]+), MRR ([\d.]+)", outputs["search"])
     assert scores and float(scores.group(1)) >= 0.8, outputs["search"]  # the hub's own set

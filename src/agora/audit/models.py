@@ -111,6 +111,11 @@ class LogEntry(AppendOnlyModel):
         SERVICE_PUBLISH = "service.publish", "Added a service to the catalogue"
         SERVICE_CHANGE = "service.change", "Changed a service"
         SERVICE_WITHDRAW = "service.withdraw", "Withdrew a service"
+        CASE_CREATE = "case.create", "Made a request"
+        CASE_READ = "case.read", "Read a request"
+        CASE_LIST = "case.list", "Listed requests"
+        CASE_UPDATE = "case.update", "Changed a request"
+        CASE_REFER = "case.refer", "Referred a request"
 
     class Decision(models.TextChoices):
         PERMIT = "permit", "Permitted"

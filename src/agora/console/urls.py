@@ -2,6 +2,7 @@ from django.urls import path
 
 from agora.console import (
     views,
+    views_cases,
     views_dpo,
     views_people,
     views_purposes,
@@ -64,6 +65,11 @@ urlpatterns = [
          name="service_edit"),
     path("organisations/<slug:slug>/services/<slug:code>/withdraw",
          views_services.service_withdraw_confirm, name="service_withdraw"),
+    path("organisations/<slug:slug>/requests/", views_cases.queue, name="cases"),
+    path("organisations/<slug:slug>/requests/<str:reference>/", views_cases.case_detail,
+         name="case"),
+    path("organisations/<slug:slug>/requests/<str:reference>/<slug:action>",
+         views_cases.case_action, name="case_action"),
     path("organisations/<slug:slug>/dpo/", views_dpo.dpo_overview, name="dpo"),
     path("organisations/<slug:slug>/dpo/access", views_dpo.access_report, name="dpo_access"),
     path(

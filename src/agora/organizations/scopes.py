@@ -28,6 +28,13 @@ SCOPES: dict[str, str] = {
         "Add the organisation's services to the shared catalogue, change them and "
         "withdraw them (reading the catalogue needs no token)."
     ),
+    "cases:read": (
+        "Read the requests the organisation handles: their status, deadline and timeline."
+    ),
+    "cases:write": (
+        "Create requests for the organisation's own services, change their status, add "
+        "messages, notes and document requests to their timeline."
+    ),
     "people:lookup": (
         "Find a person by national identifier, only when the organisation may read at "
         "least one of their records for the token's purpose."

@@ -7,6 +7,7 @@ from agora.portal import (
     consents,
     download,
     hub,
+    requests,
     transparency,
     views,
 )
@@ -26,6 +27,8 @@ urlpatterns = [
     path("account/consents/<uuid:public_id>/withdraw/", consents.consent_withdraw_confirm,
          name="consent_withdraw"),
     path("account/download/", download.download, name="download"),
+    path("requests/", requests.request_list, name="requests"),
+    path("requests/<str:reference>/", requests.request_detail, name="request"),
     path("search/", hub.search_page, name="search"),
     path("documents/<uuid:public_id>/", hub.document_page, name="document"),
     path("topics/", hub.topic_index, name="topics"),
