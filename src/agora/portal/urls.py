@@ -1,6 +1,6 @@
 from django.urls import path
 
-from agora.portal import activity, consents, download, hub, transparency, views
+from agora.portal import activity, applications, consents, download, hub, transparency, views
 
 app_name = "portal"
 
@@ -24,6 +24,20 @@ urlpatterns = [
     path("how-organisations-use-information/", transparency.purposes_index, name="purposes"),
     path("how-organisations-use-information/<slug:slug>/", transparency.organization_purposes,
          name="organization_purposes"),
+    path("services/<slug:code>/apply/", applications.application_start,
+         name="application_start"),
+    path("services/<slug:code>/apply/continue/", applications.application_continue,
+         name="application_continue"),
+    path("services/<slug:code>/apply/use-your-information/", applications.application_prefill,
+         name="application_prefill"),
+    path("services/<slug:code>/apply/questions/<str:name>/", applications.application_question,
+         name="application_question"),
+    path("services/<slug:code>/apply/check/", applications.application_check,
+         name="application_check"),
+    path("services/<slug:code>/apply/sent/", applications.application_sent,
+         name="application_sent"),
+    path("services/<slug:code>/apply/delete/", applications.application_discard,
+         name="application_discard"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
 ]
