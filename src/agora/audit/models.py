@@ -107,6 +107,11 @@ class LogEntry(AppendOnlyModel):
         PURPOSE_APPROVE = "purpose.approve", "Approved a purpose declaration"
         PURPOSE_REJECT = "purpose.reject", "Rejected a purpose declaration"
         PURPOSE_WITHDRAW = "purpose.withdraw", "Withdrew a purpose declaration"
+        CASE_CREATE = "case.create", "Made a request"
+        CASE_READ = "case.read", "Read a request"
+        CASE_LIST = "case.list", "Listed requests"
+        CASE_UPDATE = "case.update", "Changed a request"
+        CASE_REFER = "case.refer", "Referred a request"
 
     class Decision(models.TextChoices):
         PERMIT = "permit", "Permitted"
