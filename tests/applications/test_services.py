@@ -9,14 +9,16 @@ from agora.applications.models import ApplicationDraft
 from agora.applications.selectors import draft_for, prefill_offer, service_for_application
 from agora.applications.questions import questions_of
 from agora.applications.services import (
+    application_submit,
     draft_answer_save,
     draft_discard,
     draft_prefill_accept,
     draft_prefill_decline,
 )
 from agora.audit.models import LogEntry
+from agora.cases.models import Case
 from agora.core.exceptions import InvalidInput, NotFound, PermissionDenied
-from tests.applications.helpers import council, household_record, service
+from tests.applications.helpers import GOOD_ANSWERS, council, household_record, service
 from tests.factories import RecordFactory, UserFactory
 from tests.portal.helpers import resident_with_person
 
@@ -161,3 +163,51 @@ def test_discarding_deletes_the_draft_only(ann):
     draft_discard(viewer=ann, service=tax)
     assert draft_for(viewer=ann, service=tax) is None
     assert Consent.objects.filter(withdrawn_at__isnull=True).count() == 1
+
+
+def _answer_all(viewer, tax, answers=GOOD_ANSWERS):
+    for name, value in answers.items():
+        draft_answer_save(viewer=viewer, service=tax, name=name, value=value)
+
+
+def test_sending_creates_a_request_with_the_answers_and_deletes_the_draft(ann):
+    tax = service()
+    _answer_all(ann, tax)
+    case = application_submit(viewer=ann, service=tax)
+    assert case.reference and case.reference.split("-")[1].isdigit()
+    assert case.person == ann.person and case.organization == tax.provider
+    assert case.service == tax and case.answers == GOOD_ANSWERS
+    assert draft_for(viewer=ann, service=tax) is None
+    created = LogEntry.objects.get(action="case.create", resource_id=case.reference)
+    assert created.subject == str(ann.person.public_id) and created.purpose == (
+        "benefit-assessment")
+
+
+def test_sending_with_answers_missing_sends_nothing_and_names_each(ann):
+    tax = service()
+    _answer_all(ann, tax, {"full_name": "Ann Lee", "adults": 2})
+    with pytest.raises(InvalidInput) as refused:
+        application_submit(viewer=ann, service=tax)
+    assert [e["field"] for e in refused.value.errors] == [
+        "email", "address", "monthly_income", "payment_method", "lives_alone", "moved_in"]
+    assert not Case.objects.exists()
+    assert draft_for(viewer=ann, service=tax).answers == {"full_name": "Ann Lee", "adults": 2}
+
+
+def test_an_answer_the_changed_form_no_longer_accepts_stops_sending(ann):
+    tax = service()
+    _answer_all(ann, tax)
+    tax.form_schema["properties"]["full_name"]["maxLength"] = 3
+    tax.save()
+    with pytest.raises(InvalidInput, match="Some answers"):
+        application_submit(viewer=ann, service=tax)
+    assert not Case.objects.exists()
+
+
+def test_there_is_nothing_to_send_twice(ann):
+    tax = service()
+    _answer_all(ann, tax)
+    application_submit(viewer=ann, service=tax)
+    with pytest.raises(NotFound):
+        application_submit(viewer=ann, service=tax)
+    assert Case.objects.count() == 1

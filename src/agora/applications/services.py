@@ -25,10 +25,13 @@ from agora.applications.questions import (
     NUMBER,
     YES_NO,
     Question,
+    form_purpose,
     questions_of,
 )
 from agora.applications.selectors import prefill_offer
 from agora.applications.validation import answer_problems
+from agora.cases.models import Case
+from agora.cases.services import case_create
 from agora.catalog.models import Service
 from agora.core.exceptions import InvalidInput, NotFound, PermissionDenied
 from agora.records.selectors import MAX_PAGE, records_for_person
@@ -176,3 +179,35 @@ def draft_discard(*, viewer: Viewer, service: Service) -> None:
     """Delete the resident's draft for the service (nothing happens when there is none)."""
     _own(viewer)
     ApplicationDraft.objects.filter(person=viewer.person, service=service).delete()
+
+
+def application_submit(
+    *, viewer: Viewer, service: Service, now: datetime.datetime | None = None,
+) -> Case:
+    """Check the whole draft against the form and send it: a request in `cases`.
+
+    Every answer is checked again, against the form as it is now (it may have changed
+    since the answer was given); any problem raises InvalidInput listing each question
+    to fix, and nothing is sent. Otherwise the request is created (and logged) by
+    `case_create` and the draft deleted, in one transaction.
+    """
+    _own(viewer)
+    questions = questions_of(service.form_schema)
+    with transaction.atomic():
+        draft = (ApplicationDraft.objects.select_for_update()
+                 .filter(person=viewer.person, service=service).first())
+        if draft is None:
+            raise NotFound("There is no application to send: it may have been sent already.")
+        answers = {q.name: draft.answers[q.name] for q in questions if q.name in draft.answers}
+        problems = answer_problems(service.form_schema, questions, answers)
+        if problems:
+            raise InvalidInput(
+                "Some answers are missing or need changing before you can send them.",
+                errors=problems,
+            )
+        case = case_create(
+            viewer=viewer, service=service, person=viewer.person, answers=answers,
+            channel=Case.Channel.WEB, purpose_code=form_purpose(service.form_schema), now=now,
+        )
+        draft.delete()
+    return case

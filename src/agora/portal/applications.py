@@ -19,6 +19,7 @@ from agora.applications.questions import FormSchemaError, Question, questions_of
 from agora.applications.selectors import draft_for, prefill_offer, service_for_application
 from agora.applications.services import (
     PREFILL_CONSENT_DAYS,
+    application_submit,
     draft_answer_save,
     draft_discard,
     draft_prefill_accept,
@@ -199,8 +200,6 @@ def application_check(request: HttpRequest, viewer: Viewer, code: str) -> HttpRe
         return redirect(_next_step(service, questions, draft))
     problems: list[ErrorItem] = []
     if request.method == "POST":
-        from agora.applications.services import application_submit
-
         try:
             case = application_submit(viewer=viewer, service=service)
         except errors.AgoraError as error:
