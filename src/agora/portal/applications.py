@@ -97,8 +97,14 @@ class PrefillForm(forms.Form):
               "about you?",
         choices=[("yes", "Yes, fill in my answers"), ("no", "No, I will answer every question")],
         widget=forms.RadioSelect,
-        error_messages={"required": "Select yes if you want us to fill in your answers"},
+        required=False,  # asked for below, in words of its own (not "Select <the label>")
     )
+
+    def clean_use_records(self) -> str:
+        if not self.cleaned_data.get("use_records"):
+            raise forms.ValidationError("Select yes if you want us to fill in your answers",
+                                        code="missing")
+        return self.cleaned_data["use_records"]
 
 
 @GET_POST
