@@ -6,8 +6,8 @@ from agora.access.models import Consent
 from agora.access.receipts import consent_receipt_verify
 from agora.access.viewers import viewer_for_resident
 from agora.applications.models import ApplicationDraft
-from agora.applications.selectors import draft_for, prefill_offer, service_for_application
 from agora.applications.questions import questions_of
+from agora.applications.selectors import draft_for, prefill_offer, service_for_application
 from agora.applications.services import (
     application_submit,
     draft_answer_save,
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def ann():
-    user, person = resident_with_person(given_name="Ann", family_name="Lee")
+    user, _ = resident_with_person(given_name="Ann", family_name="Lee")
     return viewer_for_resident(user)
 
 

@@ -90,8 +90,9 @@ def test_yes_gives_consent_and_fills_in_answers(client, ann, tax):
     page = text(response)
     assert "We filled in 2 answers from your records" in page
     assert Consent.objects.get(person=ann).recipient == tax.provider
+    content = client.get(question("address")).content.decode()
     page = text(client.get(question("address")))
-    assert 'value="4 Mill Lane, Riverton RV1 2AB"' in client.get(question("address")).content.decode()
+    assert 'value="4 Mill Lane, Riverton RV1 2AB"' in content
     assert "We filled this in from your household on the electoral and housing records at " \
            "Riverton Electoral Services" in page
 
