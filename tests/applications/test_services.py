@@ -120,6 +120,19 @@ def test_prefill_gives_a_signed_consent_and_fills_answers_from_records(ann):
                       ("record.read", str(record.public_id))]  # not the housing record
 
 
+def test_saying_yes_again_uses_the_same_consent_while_it_is_in_force(ann):
+    tax = service()
+    household_record(ann.person)
+    draft_prefill_accept(viewer=ann, service=tax)
+    draft_prefill_accept(viewer=ann, service=tax)
+    assert Consent.objects.count() == 1
+    consent = Consent.objects.get()
+    consent.withdrawn_at = consent.given_at
+    consent.save()
+    draft, _ = draft_prefill_accept(viewer=ann, service=tax)
+    assert Consent.objects.count() == 2 and draft.consent.withdrawn_at is None
+
+
 def test_prefill_leaves_answers_already_given_and_values_the_form_refuses(ann):
     tax = service()
     household_record(ann.person, adults=40)  # more than the form's maximum of 20

@@ -217,6 +217,7 @@ def test_sending_with_answers_missing_lists_each_in_the_error_summary(client, an
     page = text(response)
     assert response.status_code == 200 and "There is a problem" in page
     assert "Enter your email address" in page
+    assert page.count("Enter your email address") == 2  # in the summary and the list
     assert f'href="{question("email")}?change=1"' in response.content.decode()
     assert not Case.objects.exists()
 

@@ -116,9 +116,11 @@ def draft_prefill_accept(
 
     The consent (to the service's provider, for the form's purpose, over the categories
     the prefill questions use) is given through `access`, with its signed receipt, in
-    the same transaction as the answers. Records are read as the resident reading their
-    own, narrowed to those categories, each read logged. Only questions not yet answered
-    are filled, each with the newest record's value that the form accepts. Returns the
+    the same transaction as the answers (the draft's consent is used again while it is in
+    force, so going back and saying yes twice gives one consent). Records are read as
+    the resident reading their own, narrowed to those categories, each read logged. Only
+    questions not yet answered are filled, each with the newest record's value that the
+    form accepts. Returns the
     draft and the names of the questions filled in.
     """
     _own(viewer)
@@ -129,11 +131,13 @@ def draft_prefill_accept(
     now = now or timezone.now()
     with transaction.atomic():
         draft = _draft(viewer, service)
-        consent = consent_give(
-            actor=viewer.user, person=viewer.person, recipient=service.provider,
-            categories=offer.categories, purpose=offer.purpose,
-            expires_at=now + datetime.timedelta(days=PREFILL_CONSENT_DAYS), now=now,
-        )
+        consent = draft.consent
+        if consent is None or consent.withdrawn_at is not None or consent.expires_at <= now:
+            consent = consent_give(
+                actor=viewer.user, person=viewer.person, recipient=service.provider,
+                categories=offer.categories, purpose=offer.purpose,
+                expires_at=now + datetime.timedelta(days=PREFILL_CONSENT_DAYS), now=now,
+            )
         page = records_for_person(
             viewer=viewer, person=viewer.person, purpose=offer.purpose, limit=MAX_PAGE,
             now=now, categories=[c.code for c in offer.categories],

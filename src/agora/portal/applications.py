@@ -25,6 +25,7 @@ from agora.applications.services import (
     draft_prefill_accept,
     draft_prefill_decline,
 )
+from agora.applications.validation import message_for
 from agora.catalog.models import Service
 from agora.core import exceptions as errors
 from agora.core.forms import ErrorItem
@@ -193,6 +194,7 @@ def _rows(service: Service, questions: list[Question], draft: ApplicationDraft |
         "answer": q.label_of(answers.get(q.name)),
         "origin": prefilled.get(q.name),
         "change_url": _question_url(service, q, change=True),
+        "missing": message_for(q, "required"),
     } for q in questions]
 
 
