@@ -1,7 +1,10 @@
 """Applying for a service in the resident's pages: start, prefill, one question a page,
 errors in the GOV.UK summary, check your answers, send, and the confirmation."""
 
+import io
+import json
 import re
+import zipfile
 
 import pytest
 from django.urls import reverse
@@ -244,3 +247,15 @@ def test_an_account_without_a_person_cannot_apply(client, tax):
     client.force_login(UserFactory())
     response = client.get(question("full_name"))
     assert response.status_code == 200 and "full_name" not in response.content.decode()
+
+
+def test_the_data_download_includes_unsent_applications(client, ann, tax):
+    household_record(ann)
+    client.post(url("application_prefill"), {"use_records": "yes"})
+    client.post(question("full_name"), {"full_name": "Ann Lee"})
+    archive = zipfile.ZipFile(io.BytesIO(client.post(reverse("portal:download")).content))
+    (draft,) = json.loads(archive.read("applications.json"))["drafts"]
+    assert draft["service"] == "council-tax-reduction"
+    assert draft["answers"]["full_name"] == "Ann Lee"
+    assert draft["filled_in_from_records"]["address"]["owner"] == "Riverton Electoral Services"
+    assert draft["consent"] == str(Consent.objects.get(person=ann).public_id)

@@ -35,6 +35,15 @@ def draft_for(*, viewer: Viewer, service: Service) -> ApplicationDraft | None:
     return ApplicationDraft.objects.filter(person=viewer.person, service=service).first()
 
 
+def drafts_for_person(*, viewer: Viewer) -> list[ApplicationDraft]:
+    """Return the viewer's own unsent applications, most recently saved first."""
+    if viewer.person is None:
+        return []
+    return list(ApplicationDraft.objects.filter(person=viewer.person)
+                .select_related("service", "service__provider", "consent")
+                .order_by("-updated_at", "-pk"))
+
+
 @dataclass(frozen=True)
 class PrefillOffer:
     """What the flow may ask consent for: the provider may see these categories for the
