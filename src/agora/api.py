@@ -7,6 +7,7 @@ Errors come out as problem+json (`core.problems`); request bodies derive from
 
 from agora.access.api import router as access_router
 from agora.audit.api import router as audit_router
+from agora.cases.api import router as cases_router
 from agora.content.api import router as content_router
 from agora.core.problems import ProblemAPI
 from agora.organizations.api import router as organizations_router
@@ -28,3 +29,4 @@ api.add_router("/audit/", audit_router)
 api.add_router("/", records_router)
 api.add_router("/", content_router)
 api.add_router("/", access_router)
+api.add_router("/", cases_router)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from agora.access.decisions import Basis, Decision
@@ -19,8 +20,8 @@ from agora.audit.services import log_append_many
 from agora.cases import entries
 from agora.cases.exceptions import case_not_found
 from agora.cases.models import Case, CaseEvent, Referral
-from agora.cases.permissions import READ, CaseFacts, case_decide
-from agora.cases.statuses import Status, StatusModel, status_model_for
+from agora.cases.permissions import READ, CaseFacts, case_decide, handles_for
+from agora.cases.statuses import Status, StatusModel, status_model_for, status_models_for
 from agora.core.actors import SystemActor
 
 
@@ -65,11 +66,13 @@ def case_read(
     viewer: Viewer | SystemActor | None,
     reference: str,
     purpose_code: str = "",
+    timeline: bool = True,
 ) -> CaseView:
     """Return the request with this reference and its timeline, if the viewer may see it.
 
     Log the read either way; an unknown reference and a refused one raise the same
-    `NotFound`.
+    `NotFound`. With `timeline=False` only the request and its status are read (the
+    partner API's status read).
     """
     reference = (reference or "").strip().upper()[:40]
     with transaction.atomic():
@@ -87,14 +90,19 @@ def case_read(
             subject_public_id=str(case.person.public_id) if case and case.person_id else None,
             reference=reference, purpose_code=purpose_code,
         )])
-        view = _view(case, decision) if decision.permitted else None
+        view = _view(case, decision, timeline) if decision.permitted else None
     if view is None:
         raise case_not_found()
     return view
 
 
-def _view(case: Case, decision: Decision) -> CaseView:
+def _view(case: Case, decision: Decision, timeline: bool = True) -> CaseView:
     as_resident = decision.basis == Basis.OWN_DATA
+    model = status_model_for(case.service_id)
+    if not timeline:
+        return CaseView(case=case, model=model, status=_status_of(model, case.status),
+                        events=[], documents_wanted=[], referral=None,
+                        as_resident=as_resident, decision=decision)
     events = list(
         CaseEvent.objects.filter(case=case).select_related("organization")
         .order_by("created_at", "id")
@@ -107,9 +115,185 @@ def _view(case: Case, decision: Decision) -> CaseView:
         Referral.objects.select_related("to_organization", "from_organization")
         .filter(case=case, status=Referral.Status.PENDING).first()
     )
-    model = status_model_for(case.service_id)
     return CaseView(
         case=case, model=model, status=_status_of(model, case.status), events=events,
         documents_wanted=wanted, referral=referral, as_resident=as_resident,
         decision=decision,
     )
+
+
+# --- "Your requests" ------------------------------------------------------------------
+
+MAX_RESIDENT_CASES = 200
+
+
+@dataclass(frozen=True)
+class ResidentCase:
+    """One of a resident's requests, as "Your requests" shows it."""
+
+    case: Case
+    status: Status
+    events: list[CaseEvent]
+    documents_wanted: list[CaseEvent]
+    overdue: bool
+
+    @property
+    def by_when(self) -> datetime | None:
+        return self.case.deadline if self.case.is_open else None
+
+
+def _verified_emails(viewer: Viewer) -> list[str]:
+    """Return the signed-in user's verified addresses: reports they made before an account."""
+    from allauth.account.models import EmailAddress
+
+    if viewer.user is None:
+        return []
+    return [email.lower() for email in EmailAddress.objects.filter(
+        user=viewer.user, verified=True).values_list("email", flat=True)]
+
+
+def cases_for_resident(
+    *,
+    viewer: Viewer | None,
+    now: datetime | None = None,
+    limit: int = MAX_RESIDENT_CASES,
+) -> list[ResidentCase]:
+    """Return every request of the signed-in resident, across organisations, newest first.
+
+    Theirs are the requests about them, and the street problems they reported under an
+    address of theirs that is verified. Each comes with its status in the resident's words
+    and its timeline (without internal notes). One `case.list` entry is logged.
+    """
+    now = now or timezone.now()
+    if viewer is None or (viewer.person_id is None and viewer.user is None):
+        return []
+    limit = max(1, min(limit, MAX_RESIDENT_CASES))
+    related = ("service", "service__provider", "organization")
+    cases: list[Case] = []
+    if viewer.person_id is not None:
+        cases = list(Case.objects.filter(person_id=viewer.person_id).select_related(*related)
+                     .order_by("-created_at", "-id")[:limit])
+    emails = _verified_emails(viewer)
+    if emails:
+        reported = Case.objects.filter(reporter_email__in=emails, person__isnull=True) \
+            .select_related(*related).order_by("-created_at", "-id")[:limit]
+        cases = sorted([*cases, *reported], key=lambda c: (c.created_at, c.id),
+                       reverse=True)[:limit]
+    events: dict[int, list[CaseEvent]] = {case.pk: [] for case in cases}
+    if cases:
+        for event in CaseEvent.objects.filter(case_id__in=list(events),
+                                              visible_to_resident=True).order_by(
+                "case_id", "created_at", "id"):
+            events[event.case_id].append(event)
+    models = status_models_for({case.service_id for case in cases})
+    with transaction.atomic():
+        log_append_many([entries.draft(
+            viewer=viewer, action=entries.LIST,
+            decision=Decision(True, f"The person's own requests ({len(cases)}).",
+                              basis=Basis.OWN_DATA),
+            subject_public_id=str(viewer.person.public_id) if viewer.person else None,
+        )])
+    return [
+        ResidentCase(
+            case=case, status=_status_of(models[case.service_id], case.status),
+            events=events[case.pk],
+            documents_wanted=[e for e in events[case.pk]
+                              if e.kind == CaseEvent.Kind.DOCUMENT_REQUESTED
+                              and e.fulfilled_at is None],
+            overdue=case_is_overdue(case, now),
+        )
+        for case in cases
+    ]
+
+
+# --- the work queue -------------------------------------------------------------------
+
+QUEUE_PAGE = 25
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    case: Case
+    status: Status
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    items: list[QueueItem]
+    total: int  # requests matching the filters
+    counts: dict[str, int]  # open requests by status code
+    overdue: int  # open requests past their deadline
+    open: int  # all open requests
+    page: int
+    pages: int
+
+
+def case_queue(
+    *,
+    viewer: Viewer | None,
+    status: str = "",
+    service_id: int | None = None,
+    overdue: bool = False,
+    page: int = 1,
+    now: datetime | None = None,
+) -> QueuePage:
+    """Return a page of the requests the viewer's organisation handles, soonest deadline first.
+
+    Without a status, the open requests; paused ones (deadline cleared while waiting on
+    the resident) come after those with a deadline. Counts are of open requests. Each
+    request shown is logged (`case.list`) with the person it is about.
+    """
+    now = now or timezone.now()
+    organization_id = handles_for(viewer)
+    if organization_id is None:
+        return QueuePage([], 0, {}, 0, 0, 1, 1)
+    mine = Case.objects.filter(organization_id=organization_id)
+    chosen = mine.filter(status=status) if status else mine.filter(is_open=True)
+    if service_id:
+        chosen = chosen.filter(service_id=service_id)
+    if overdue:
+        chosen = chosen.filter(is_open=True, deadline__lt=now)
+    counts = dict(mine.filter(is_open=True).order_by().values("status").annotate(n=Count("id"))
+                  .values_list("status", "n"))
+    open_total = sum(counts.values())
+    late = mine.filter(is_open=True, deadline__lt=now).count()
+    total = (late if overdue and not status and not service_id
+             else counts.get(status, 0) if status and not service_id and not overdue
+             else open_total if not (status or service_id or overdue)
+             else chosen.count())
+    pages = max(1, -(-total // QUEUE_PAGE))
+    page = max(1, min(page, pages))
+    items = _queue_page(chosen, (page - 1) * QUEUE_PAGE, QUEUE_PAGE)
+    models = status_models_for({case.service_id for case in items})
+    with transaction.atomic():
+        log_append_many([entries.draft(
+            viewer=viewer, action=entries.LIST,
+            decision=case_decide(viewer=viewer, case=CaseFacts(organization_id, None)),
+            subject_public_id=str(case.person.public_id) if case.person_id else None,
+            reference=case.reference, reason="Listed in the work queue.",
+        ) for case in items] or [entries.draft(
+            viewer=viewer, action=entries.LIST,
+            decision=Decision(True, "The work queue, with no request on this page."),
+        )])
+    return QueuePage(
+        items=[QueueItem(case, _status_of(models[case.service_id], case.status),
+                         case_is_overdue(case, now)) for case in items],
+        total=total, counts=counts, overdue=late, open=open_total, page=page, pages=pages,
+    )
+
+
+def _queue_page(chosen, offset: int, limit: int) -> list[Case]:
+    """Return one page by deadline, paused requests (no deadline) last.
+
+    Two index range reads rather than `NULLS LAST`, which SQLite cannot read off an
+    ascending index: the requests with a deadline, then as many paused ones as fit.
+    """
+    related = ("service", "person")
+    dated = chosen.filter(deadline__isnull=False)
+    items = list(dated.select_related(*related).order_by("deadline", "id")[offset:offset + limit])
+    if len(items) < limit:
+        skip = max(0, offset - dated.count()) if offset else 0
+        items += list(chosen.filter(deadline__isnull=True).select_related(*related)
+                      .order_by("id")[skip:skip + limit - len(items)])
+    return items

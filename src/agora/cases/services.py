@@ -7,12 +7,16 @@ is logged and committed before the error is raised; a request of another organis
 looks as if it did not exist. Bad values are refused before anything is written.
 """
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.validators import EmailValidator, URLValidator
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -27,8 +31,8 @@ from agora.cases.exceptions import (
     TransitionNotAllowed,
     case_not_found,
 )
-from agora.cases.models import MAX_DESCRIPTION, MAX_MESSAGE, Case, CaseEvent
-from agora.cases.permissions import STAFF_WRITE, CaseFacts, case_decide
+from agora.cases.models import MAX_DESCRIPTION, MAX_MESSAGE, Case, CaseEvent, Referral
+from agora.cases.permissions import RESIDENT_WRITE, STAFF_WRITE, CaseFacts, case_decide
 from agora.cases.statuses import status_model_for
 from agora.catalog.models import Service
 from agora.core.actors import SystemActor
@@ -192,8 +196,6 @@ def _answers_check(answers: dict[str, Any] | None) -> dict[str, Any]:
         return {}
     if not isinstance(answers, dict):
         raise _field_error("answers", "The answers must be an object of question and answer.")
-    import json  # only here: the size of what will be stored
-
     try:
         size = len(json.dumps(answers))
     except (TypeError, ValueError):
@@ -470,3 +472,296 @@ def _clock(case: Case, target, now: datetime) -> None:
         if case.paused_remaining is not None:
             case.deadline = now + case.paused_remaining
         case.suspended_at, case.paused_remaining = None, None
+
+
+# --- the timeline: messages, notes, documents, deadlines --------------------------------
+
+ACCEPTED_DOCUMENTS = {
+    "application/pdf": (".pdf", b"%PDF-"),
+    "image/jpeg": (".jpg", b"\xff\xd8\xff"),
+    "image/png": (".png", b"\x89PNG\r\n\x1a\n"),
+}
+"""The file types a resident may send: (suffix, the bytes such a file starts with)."""
+
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+
+
+def case_message_send(
+    *,
+    viewer: Actor,
+    reference: str,
+    text: str,
+    expected_version: int | None = None,
+    purpose_code: str = "",
+    now: datetime | None = None,
+) -> CaseEvent:
+    """Send the resident a message on their request's timeline (the handling organisation)."""
+    return _timeline_add(viewer, reference, CaseEvent.Kind.MESSAGE_TO_RESIDENT, text,
+                         expected_version, purpose_code, now, visible=True)
+
+
+def case_note_add(
+    *,
+    viewer: Actor,
+    reference: str,
+    text: str,
+    expected_version: int | None = None,
+    purpose_code: str = "",
+    now: datetime | None = None,
+) -> CaseEvent:
+    """Add an internal note that only the handling organisation sees."""
+    return _timeline_add(viewer, reference, CaseEvent.Kind.NOTE, text, expected_version,
+                         purpose_code, now, visible=False)
+
+
+def case_document_request(
+    *,
+    viewer: Actor,
+    reference: str,
+    document_name: str,
+    text: str = "",
+    expected_version: int | None = None,
+    purpose_code: str = "",
+    now: datetime | None = None,
+) -> CaseEvent:
+    """Ask the resident for a document (say which, and why); they send it from their page."""
+    document_name = _text_check("document_name", document_name, required=True, limit=200,
+                                name="The name of the document")
+    return _timeline_add(viewer, reference, CaseEvent.Kind.DOCUMENT_REQUESTED, text,
+                         expected_version, purpose_code, now, visible=True,
+                         required=False, document_name=document_name)
+
+
+def _timeline_add(viewer: Actor, reference: str, kind: str, text: str,
+                  expected_version: int | None, purpose_code: str, now: datetime | None, *,
+                  visible: bool, required: bool = True, **fields: Any) -> CaseEvent:
+    now = _now(now)
+    text = _text_check("text", text, required=required)
+    added: list[CaseEvent] = []
+
+    def apply(case: Case) -> str:
+        _version_check(case, expected_version)
+        _open_check(case)
+        case.updated_at = now
+        added.append(_event(case, viewer, kind, now, text=text, visible_to_resident=visible,
+                            **fields))
+        return f"Added a {kind} entry."
+
+    _change(viewer, reference, entries.UPDATE, STAFF_WRITE, purpose_code, apply)
+    return added[0]
+
+
+def case_reply(
+    *,
+    viewer: Actor,
+    reference: str,
+    text: str,
+    now: datetime | None = None,
+) -> CaseEvent:
+    """Send the handling organisation a message from the resident the request is about."""
+    now = _now(now)
+    text = _text_check("text", text, required=True)
+    added: list[CaseEvent] = []
+
+    def apply(case: Case) -> str:
+        _open_check(case)
+        case.updated_at = now
+        added.append(_event(case, viewer, CaseEvent.Kind.MESSAGE_FROM_RESIDENT, now, text=text))
+        return "The resident replied."
+
+    _change(viewer, reference, entries.UPDATE, RESIDENT_WRITE, "", apply)
+    return added[0]
+
+
+def document_check(data: bytes, content_type: str, name: str) -> str:
+    """Return the suffix to store a document under, or refuse a type or size not accepted.
+
+    The declared type must be one we accept and the bytes must start as such a file
+    does, so a renamed program is refused whatever it claims to be.
+    """
+    accepted = ACCEPTED_DOCUMENTS.get((content_type or "").split(";")[0].strip().lower())
+    kinds = "PDF, JPEG or PNG"
+    if not data:
+        raise _field_error("document", "The file is empty: choose the file to send.")
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise _field_error("document", f"The file is {len(data) / 1048576:.1f} MB; it must be "
+                                       "smaller than 10 MB.")
+    if accepted is None or not data.startswith(accepted[1]):
+        raise _field_error("document", f"“{(name or 'The file')[:80]}” must be a {kinds}.")
+    return accepted[0]
+
+
+def case_document_supply(
+    *,
+    viewer: Actor,
+    reference: str,
+    data: bytes,
+    content_type: str,
+    name: str,
+    request_id: str | None = None,
+    now: datetime | None = None,
+) -> CaseEvent:
+    """Store a document the resident sends, answering a document request if one is named.
+
+    The file is checked (type, size) before anything is written; it is stored under the
+    hash of its bytes, so a repeated upload is kept once.
+    """
+    now = _now(now)
+    suffix = document_check(data, content_type, name)
+    name = (name or "document").strip()[:200]
+    added: list[CaseEvent] = []
+
+    def apply(case: Case) -> str:
+        _open_check(case)
+        wanted = None
+        if request_id:
+            wanted = CaseEvent.objects.filter(
+                case=case, kind=CaseEvent.Kind.DOCUMENT_REQUESTED, public_id=request_id
+            ).first()
+            if wanted is None:
+                raise _field_error("request", "That document was not asked for on this request.")
+        digest = hashlib.sha256(data).hexdigest()
+        stored = f"cases/{digest[:2]}/{digest}{suffix}"
+        if not default_storage.exists(stored):
+            default_storage.save(stored, ContentFile(data))
+        if wanted is not None:
+            wanted.fulfilled_at = now
+            wanted.save(update_fields=["fulfilled_at"])
+        case.updated_at = now
+        added.append(_event(
+            case, viewer, CaseEvent.Kind.DOCUMENT_SUPPLIED, now, replies_to=wanted,
+            document_name=name, document_file=stored,
+            document_type=content_type.split(";")[0].strip().lower(), document_size=len(data),
+        ))
+        return f"The resident sent a document ({len(data):,} bytes)."
+
+    _change(viewer, reference, entries.UPDATE, RESIDENT_WRITE, "", apply)
+    return added[0]
+
+
+def case_deadline_extend(
+    *,
+    viewer: Actor,
+    reference: str,
+    days: int,
+    reason: str,
+    expected_version: int | None = None,
+    purpose_code: str = "",
+    now: datetime | None = None,
+) -> Case:
+    """Move the deadline later by some days, saying why (the resident sees the reason)."""
+    now = _now(now)
+    reason = _text_check("reason", reason, required=True, name="The reason")
+    if not isinstance(days, int) or not 1 <= days <= 365:
+        raise _field_error("days", "Extend by a whole number of days from 1 to 365.")
+
+    def apply(case: Case) -> str:
+        _version_check(case, expected_version)
+        _open_check(case)
+        extra = timedelta(days=days)
+        if case.deadline is not None:
+            case.deadline += extra
+        elif case.paused_remaining is not None:
+            case.paused_remaining += extra
+        case.updated_at = now
+        _event(case, viewer, CaseEvent.Kind.DEADLINE, now, text=reason)
+        return f"Deadline extended by {days} days."
+
+    return _change(viewer, reference, entries.UPDATE, STAFF_WRITE, purpose_code, apply)
+
+
+# --- referral -------------------------------------------------------------------------
+
+
+def case_refer(
+    *,
+    viewer: Actor,
+    reference: str,
+    to_organization: Organization,
+    reason: str,
+    consent_note: str = "",
+    expected_version: int | None = None,
+    purpose_code: str = "",
+    now: datetime | None = None,
+) -> Referral:
+    """Propose passing the request to another organisation, with the resident's consent.
+
+    The resident agrees or declines on their page (`referral_answer`); if they agreed
+    some other way, `consent_note` says how and the request passes at once. A request
+    about no account holder (a street report) can only pass with such a note.
+    """
+    now = _now(now)
+    reason = _text_check("reason", reason, required=True, name="The reason")
+    consent_note = _text_check("consent_note", consent_note, required=False, limit=300,
+                               name="The note of consent")
+    made: list[Referral] = []
+
+    def apply(case: Case) -> str:
+        _version_check(case, expected_version)
+        _open_check(case)
+        if not to_organization.is_active or to_organization.pk == case.organization_id:
+            raise _field_error("organization", "Choose another active organisation to refer to.")
+        if case.referrals.filter(status=Referral.Status.PENDING).exists():
+            raise _field_error("organization", "A referral of this request is already waiting "
+                                               "for the resident's answer.")
+        has_account = case.person_id is not None and case.person.user_id is not None
+        if not consent_note and not has_account:
+            raise _field_error("consent_note", "The resident cannot answer online: say how "
+                                               "they agreed to the referral.")
+        referral = Referral.objects.create(
+            case=case, from_organization=case.organization, to_organization=to_organization,
+            reason=reason, consent_note=consent_note, created_at=now,
+        )
+        made.append(referral)
+        _event(case, viewer, CaseEvent.Kind.REFERRAL, now,
+               text=f"We propose to pass your request to {to_organization.name}: {reason}")
+        if consent_note:
+            _transfer(case, referral, viewer, now, f"The resident agreed ({consent_note}).")
+        case.updated_at = now
+        return f"Referral to {to_organization.slug} " + (
+            "made with consent recorded by staff." if consent_note
+            else "proposed, waiting for the resident.")
+
+    _change(viewer, reference, entries.REFER, STAFF_WRITE, purpose_code, apply)
+    return made[0]
+
+
+def _transfer(case: Case, referral: Referral, actor: Actor, now: datetime, why: str) -> None:
+    referral.status, referral.decided_at = Referral.Status.ACCEPTED, now
+    referral.save(update_fields=["status", "decided_at"])
+    case.organization = referral.to_organization
+    _event(case, actor, CaseEvent.Kind.REFERRAL, now,
+           text=f"{why} Your request is now with {referral.to_organization.name}.")
+
+
+def referral_answer(
+    *,
+    viewer: Actor,
+    reference: str,
+    accept: bool,
+    now: datetime | None = None,
+) -> Case:
+    """Record the resident's answer to the referral waiting on their request.
+
+    Agreeing passes the request to the other organisation at once; declining leaves it
+    where it is.
+    """
+    now = _now(now)
+
+    def apply(case: Case) -> str:
+        referral = case.referrals.select_related("to_organization").filter(
+            status=Referral.Status.PENDING).first()
+        if referral is None:
+            raise _field_error("referral", "No referral of this request is waiting for an "
+                                           "answer.")
+        case.updated_at = now
+        if accept:
+            _transfer(case, referral, viewer, now, "You agreed to the referral.")
+            return f"The resident agreed to pass it to {referral.to_organization.slug}."
+        referral.status, referral.decided_at = Referral.Status.DECLINED, now
+        referral.save(update_fields=["status", "decided_at"])
+        _event(case, viewer, CaseEvent.Kind.REFERRAL, now,
+               text=f"You declined the referral to {referral.to_organization.name}.")
+        return "The resident declined the referral."
+
+    return _change(viewer, reference, entries.REFER, RESIDENT_WRITE, "", apply)

@@ -295,6 +295,7 @@ _RESPONSE_TEXT = {
     409: "The request conflicts with what is there; `code` says how.",
     413: "The request body is larger than 1 MiB.",
     422: "Some values are invalid; `errors` lists them.",
+    428: "The change must say which version it is based on (`If-Match` or `version`).",
     500: "Something failed on the platform's side.",
 }
 

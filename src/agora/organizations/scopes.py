@@ -24,6 +24,13 @@ SCOPES: dict[str, str] = {
         "Publish documents into the hub as the organisation: new documents and new "
         "versions of its own."
     ),
+    "cases:read": (
+        "Read the requests the organisation handles: their status, deadline and timeline."
+    ),
+    "cases:write": (
+        "Create requests for the organisation's own services, change their status, add "
+        "messages, notes and document requests to their timeline."
+    ),
     "people:lookup": (
         "Find a person by national identifier, only when the organisation may read at "
         "least one of their records for the token's purpose."
