@@ -28,6 +28,7 @@ class CaseFacts:
 
     organization_id: int
     person_id: int | None
+    reporter_email: str = ""
 
 
 def _handler_basis(viewer: Viewer, organization_id: int) -> str:
@@ -48,7 +49,8 @@ def case_decide(
         return Decision(True, f"The server's own {viewer}.", basis="system")
     if viewer is None:
         return Decision(False, "No one is identified.")
-    own = viewer.person_id is not None and viewer.person_id == case.person_id
+    own = (viewer.person_id is not None and viewer.person_id == case.person_id) or (
+        case.person_id is None and _reported_by(viewer, case.reporter_email))
     if action in (READ, RESIDENT_WRITE) and own:
         return Decision(True, "This is the person's own request.", basis=Basis.OWN_DATA)
     if action in (READ, STAFF_WRITE):
@@ -69,6 +71,16 @@ def case_decide(
         "Only the resident it is about and the handling organisation's staff (admin, "
         "caseworker or data protection officer) or API clients may see or change a request.",
     )
+
+
+def _reported_by(viewer: Viewer, email: str) -> bool:
+    """Return whether a street report was made under an address the viewer has verified."""
+    from allauth.account.models import EmailAddress
+
+    if not email or viewer.user is None or viewer.client is not None:
+        return False
+    return EmailAddress.objects.filter(user=viewer.user, email__iexact=email,
+                                       verified=True).exists()
 
 
 def handles_for(viewer: Viewer | None) -> int | None:

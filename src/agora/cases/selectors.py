@@ -61,6 +61,20 @@ def _status_of(model: StatusModel, code: str) -> Status:
     return model.get(code) or Status(code, code, code)
 
 
+def case_status_of(case: Case) -> Status:
+    """Return the status a request is in, with its words."""
+    return _status_of(status_model_for(case.service_id), case.status)
+
+
+def _label_events(events: list[CaseEvent], model: StatusModel) -> list[CaseEvent]:
+    """Give each status entry the words of its status: `status_label`, `status_text`."""
+    for event in events:
+        if event.status_to:
+            status = _status_of(model, event.status_to)
+            event.status_label, event.status_text = status.label, status.resident_text
+    return events
+
+
 def case_read(
     *,
     viewer: Viewer | SystemActor | None,
@@ -82,7 +96,8 @@ def case_read(
         ) if reference else None
         decision = (
             Decision(False, "No request has this reference.") if case is None
-            else case_decide(viewer=viewer, case=CaseFacts(case.organization_id, case.person_id),
+            else case_decide(viewer=viewer, case=CaseFacts(case.organization_id, case.person_id,
+                                                            case.reporter_email),
                              action=READ)
         )
         log_append_many([entries.draft(
@@ -109,6 +124,7 @@ def _view(case: Case, decision: Decision, timeline: bool = True) -> CaseView:
     )
     if as_resident:
         events = [event for event in events if event.visible_to_resident]
+    _label_events(events, model)
     wanted = [e for e in events
               if e.kind == CaseEvent.Kind.DOCUMENT_REQUESTED and e.fulfilled_at is None]
     referral = (
@@ -196,7 +212,7 @@ def cases_for_resident(
     return [
         ResidentCase(
             case=case, status=_status_of(models[case.service_id], case.status),
-            events=events[case.pk],
+            events=_label_events(events[case.pk], models[case.service_id]),
             documents_wanted=[e for e in events[case.pk]
                               if e.kind == CaseEvent.Kind.DOCUMENT_REQUESTED
                               and e.fulfilled_at is None],

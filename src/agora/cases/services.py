@@ -31,7 +31,14 @@ from agora.cases.exceptions import (
     TransitionNotAllowed,
     case_not_found,
 )
-from agora.cases.models import MAX_DESCRIPTION, MAX_MESSAGE, Case, CaseEvent, Referral
+from agora.cases.models import (
+    MAX_DESCRIPTION,
+    MAX_MESSAGE,
+    Case,
+    CaseEvent,
+    Referral,
+    StatusType,
+)
 from agora.cases.permissions import RESIDENT_WRITE, STAFF_WRITE, CaseFacts, case_decide
 from agora.cases.statuses import status_model_for
 from agora.catalog.models import Service
@@ -386,9 +393,8 @@ def _change(actor: Actor, reference: str, action: str, permission: str,
         if case is None:
             decision = Decision(False, "No request has this reference.")
         else:
-            decision = case_decide(viewer=actor, case=CaseFacts(case.organization_id,
-                                                                 case.person_id),
-                                   action=permission)
+            facts = CaseFacts(case.organization_id, case.person_id, case.reporter_email)
+            decision = case_decide(viewer=actor, case=facts, action=permission)
         if not decision.permitted:
             _log(actor, action, decision, case, reference=reference[:40],
                  purpose_code=purpose_code)
@@ -765,3 +771,45 @@ def referral_answer(
         return "The resident declined the referral."
 
     return _change(viewer, reference, entries.REFER, RESIDENT_WRITE, "", apply)
+
+
+# --- status models --------------------------------------------------------------------
+
+
+def status_model_define(*, actor: Actor, service: Service, statuses: list[dict[str, Any]]) -> int:
+    """Give a service its own status model, replacing the one it had; return how many.
+
+    Each status is a dict of `StatusType` fields (`code`, `label`, `resident_text`,
+    `next_step`, `is_initial`, `is_final`, `suspends_deadline`, `expected_days`,
+    `next_codes`). Refused unless exactly one status is initial, codes are unique, every
+    `next_codes` entry names a status of the model, and at least one status ends a
+    request. Requests already in a status the new model drops keep it (shown by code).
+    """
+    if not _provider_side(actor, service) or (
+            isinstance(actor, Viewer) and actor.is_staff_member
+            and not actor.roles & {"admin"}):
+        raise PermissionDenied("Only the provider's administrators define its status model.")
+    codes = [str(item.get("code", "")) for item in statuses]
+    problems = []
+    if len(set(codes)) != len(codes) or not all(codes):
+        problems.append("Every status needs a code of its own.")
+    if sum(bool(item.get("is_initial")) for item in statuses) != 1:
+        problems.append("Exactly one status must be where a new request starts.")
+    if not any(item.get("is_final") for item in statuses):
+        problems.append("At least one status must end a request.")
+    unknown = {c for item in statuses for c in item.get("next_codes", [])} - set(codes)
+    if unknown:
+        problems.append(f"Moves to unknown statuses: {', '.join(sorted(unknown))}.")
+    if problems:
+        raise InvalidInput(" ".join(problems),
+                           errors=[{"field": "statuses", "message": p} for p in problems])
+    with transaction.atomic():
+        StatusType.objects.filter(service=service).delete()
+        rows = [StatusType(service=service, order=n, **item) for n, item in enumerate(statuses)]
+        for row in rows:
+            try:
+                row.full_clean(exclude=["service"])
+            except ValidationError as error:
+                raise InvalidInput.from_validation_error(error) from None
+        StatusType.objects.bulk_create(rows)
+    return len(rows)

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from agora.console import views, views_dpo, views_people, views_purposes, views_sharing
+from agora.console import (
+    views,
+    views_cases,
+    views_dpo,
+    views_people,
+    views_purposes,
+    views_sharing,
+)
 
 app_name = "console"
 
@@ -50,6 +57,11 @@ urlpatterns = [
         views_people.person_purpose,
         name="person_purpose",
     ),
+    path("organisations/<slug:slug>/requests/", views_cases.queue, name="cases"),
+    path("organisations/<slug:slug>/requests/<str:reference>/", views_cases.case_detail,
+         name="case"),
+    path("organisations/<slug:slug>/requests/<str:reference>/<slug:action>",
+         views_cases.case_action, name="case_action"),
     path("organisations/<slug:slug>/dpo/", views_dpo.dpo_overview, name="dpo"),
     path("organisations/<slug:slug>/dpo/access", views_dpo.access_report, name="dpo_access"),
     path(

@@ -53,6 +53,7 @@ def demo_load_command(
         out.print("Riverton was already loaded; nothing changed.")
 
     out.print(_sign_in_table(sign_ins(plan, everyone=everyone), DEMO_PASSWORD))
+    out.print(_requests_table(plan, everyone=everyone))
     if not everyone:
         out.print("Every demo account has the same password; `agora demo load --all` lists all.")
     out.print(
@@ -62,6 +63,22 @@ def demo_load_command(
     if env_file is not None:
         out.print(f"Commands in this checkout now use the demo ({env_file} says so).")
     out.print(f"\nOpen [bold]{settings.BASE_URL}[/]   API docs: {settings.BASE_URL}/api/v1/docs")
+
+
+def _requests_table(plan, *, everyone: bool) -> Table:
+    """Return which resident has which requests (the first ten residents, or all)."""
+    from agora.demo.cases import requests_by_resident
+
+    rows = requests_by_resident(plan)
+    table = Table(title="Residents' requests (see them under “Your requests”)",
+                  title_justify="left")
+    for column in ("Email", "Resident", "Requests", "Latest, with their status"):
+        table.add_column(column, overflow="fold")
+    for email, name, count, shown in rows if everyone else rows[:10]:
+        table.add_row(email, name, str(count), shown)
+    if not everyone and len(rows) > 10:
+        table.caption = f"{len(rows) - 10} more residents have requests: --all lists them."
+    return table
 
 
 def _sign_in_table(rows: list, password: str) -> Table:

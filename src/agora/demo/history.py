@@ -177,7 +177,8 @@ def partner_systems_ensure() -> None:
 
 
 def history_load(
-    *, plan: TownPlan, backdate: bool, reads: bool = True, step: Callable[[str], None]
+    *, plan: TownPlan, backdate: bool, reads: bool = True, step: Callable[[str], None],
+    more: list[tuple[datetime, Callable[[], None]]] = (),
 ) -> int:
     """Give and withdraw the plan's consents and replay its reads, all in time order, each
     under the clock at its moment; return how many reads ran.
@@ -187,6 +188,7 @@ def history_load(
     API does (`records_for_person`); both for the purpose of the plan. Without `backdate`
     (a log that already holds newer entries: a demo loaded before the history existed)
     only missing consents are given, at the real time, and no reads are replayed.
+    `more` are other events of the past, (moment, step) each, run in the same order.
     """
     from agora.access.models import Purpose
     from agora.console.single_view import person_view
@@ -223,6 +225,8 @@ def history_load(
 
         events += [(item.at, len(events) + n, lambda item=item: read(item))
                    for n, item in enumerate(planned)]
+    # Other parts of the town's past (the requests of `demo.cases`), in the same order.
+    events += [(moment, len(events) + n, event) for n, (moment, event) in enumerate(more)]
     clock_after_last = None  # two events in one minute must not overlap in the log
     week_signed = None
     for moment, _, event in sorted(events, key=lambda event: event[:2]):

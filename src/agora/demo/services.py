@@ -19,6 +19,7 @@ from django.db import transaction
 
 from agora.audit.services import tree_head_sign
 from agora.core.actors import SYSTEM
+from agora.demo.cases import cases_events
 from agora.demo.generator import (
     DEFAULT_SEED,
     AccountPlan,
@@ -142,19 +143,24 @@ def demo_load(
     progress: Progress | None = None,
     reads: bool = True,
     hub: bool = True,
+    requests: bool = True,
 ) -> LoadSummary:
     """Load the town of Riverton drawn from `seed`; a failure leaves nothing behind.
 
     A fresh town is set up as of `history.SETUP_AT` and then lives through its history
     (consents, months of reads) up to yesterday, so its log reads in time order.
-    `reads=False` leaves out the months of reads and `hub=False` the information hub's
-    documents (tests of other parts of the town).
+    `reads=False` leaves out the months of reads, `hub=False` the information hub's
+    documents and `requests=False` the requests to its services (tests of other parts of
+    the town).
     """
     plan = plan or town_plan(seed)
     backdate = history_wanted()
     with demo_clock(SETUP_AT) if backdate else nullcontext():
         summary = _town_load(plan, hub=hub, step=progress or (lambda label: None))
-    history_load(plan=plan, backdate=backdate, reads=reads,
+    # The requests are events of the town's past; after the catalogue's part, whose
+    # services they are requests for.
+    more = cases_events(plan=plan) if requests else []
+    history_load(plan=plan, backdate=backdate, reads=reads, more=more,
                  step=progress or (lambda label: None))
     # Sign today's head too, so every entry can be checked before the worker's first run.
     tree_head_sign()

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from agora.portal import activity, applications, consents, download, hub, transparency, views
+from agora.portal import (
+    activity,
+    applications,
+    consents,
+    download,
+    hub,
+    requests,
+    transparency,
+    views,
+)
 
 app_name = "portal"
 
@@ -17,6 +26,8 @@ urlpatterns = [
     path("account/consents/<uuid:public_id>/withdraw/", consents.consent_withdraw_confirm,
          name="consent_withdraw"),
     path("account/download/", download.download, name="download"),
+    path("requests/", requests.request_list, name="requests"),
+    path("requests/<str:reference>/", requests.request_detail, name="request"),
     path("search/", hub.search_page, name="search"),
     path("documents/<uuid:public_id>/", hub.document_page, name="document"),
     path("topics/", hub.topic_index, name="topics"),
