@@ -147,6 +147,8 @@ def test_a_resident_applies_with_prefill_errors_changes_and_a_saved_draft(
     assert case.answers["adults"] == 3 and case.answers["benefits"] == [
         "universal-credit", "pension-credit"]
     assert_no_axe_violations(page)
+    page.get_by_role("link", name="follow your application").click()
+    assert case.reference in page.locator("main").inner_text()
 
 
 def test_the_flow_works_without_javascript(live_server, page_without_js, ann):

@@ -209,6 +209,10 @@ def test_sending_shows_the_confirmation_with_the_reference(client, ann, tax):
     page = text(client.get(url("application_sent")))
     assert "Application sent" in page and f"Your reference number {case.reference}" in page
     assert "They aim to deal with it within 28 days" in page
+    content = client.get(url("application_sent")).content.decode()
+    assert f'href="{reverse("portal:request", args=[case.reference])}"' in content
+    request_page = text(client.get(reverse("portal:request", args=[case.reference])))
+    assert case.reference in request_page
     assert not ApplicationDraft.objects.exists()
     # Going back to the start page offers a new application, not the sent one.
     assert "Start now" in text(client.get(url("application_start")))
