@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "agora.content",
     "agora.catalog",
     "agora.cases",
+    "agora.applications",
     "agora.portal",
     "agora.console",
 ]

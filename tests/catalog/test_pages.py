@@ -34,6 +34,15 @@ def test_a_service_page_says_who_provides_it_what_it_takes_and_costs(client, cat
     assert "Food parcels" in index and "Report a pothole" in index
 
 
+def test_a_service_with_a_form_leads_to_its_application_and_others_do_not(client, catalogue):
+    page = client.get("/services/school-uniform-grant/").content.decode()
+    assert 'href="/services/school-uniform-grant/apply/"' in page
+    start = client.get("/services/school-uniform-grant/apply/")
+    assert start.status_code == 200 and "School uniform grant" in start.content.decode()
+    for code in ("food-parcels", "pothole"):
+        assert "/apply/" not in client.get(f"/services/{code}/").content.decode()
+
+
 def test_a_topic_page_lists_the_services_of_the_topic_and_its_sub_topics(client, catalogue):
     page = client.get("/topics/struggling-with-bills/").content.decode()
     assert "Food parcels" in page and "Riverton Food Bank" in page

@@ -21,7 +21,7 @@ from tests.portal.helpers import resident_with_person, staff_entry
 pytestmark = pytest.mark.django_db
 
 FILES = {"README.txt", "person.json", "records.json", "records.csv", "consents.json",
-         "activity.json", "activity.csv"}
+         "applications.json", "activity.json", "activity.csv"}
 
 
 @pytest.fixture

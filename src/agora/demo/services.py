@@ -19,6 +19,7 @@ from django.db import transaction
 
 from agora.audit.services import tree_head_sign
 from agora.core.actors import SYSTEM
+from agora.demo.applications import applications_load
 from agora.demo.cases import cases_events
 from agora.demo.catalog import catalog_load
 from agora.demo.generator import (
@@ -162,6 +163,7 @@ def demo_load(
     # The requests are events of the town's past; after the catalogue's part, whose
     # services they are requests for.
     more = cases_events(plan=plan) if requests else []
+    applications_load()  # forms for the services that have none yet
     history_load(plan=plan, backdate=backdate, reads=reads, more=more,
                  step=progress or (lambda label: None))
     # Today's street reports over Open311, to the street services the requests' part made.

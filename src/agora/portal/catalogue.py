@@ -32,6 +32,9 @@ def service_page(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "portal/catalogue/service.html", {
         "service": service,
         "conditions": conditions,
+        # Street problems are reported with their place (Open311); the others with a form
+        # are applied for here (the applications app's pages).
+        "can_apply": bool(service.form_schema) and not service.location_based,
         "places": list(service.at_locations.select_related("location")
                        .prefetch_related("schedules")),
         "contacts": list(service.contacts.all()),

@@ -1,7 +1,8 @@
 """“Download my data”: everything Agora holds about the signed-in person, as one zip.
 
 The archive holds `person.json`, `records.json` and `records.csv`, `consents.json`,
-`activity.json` and `activity.csv`, and a `README.txt` saying what each file is.
+`applications.json`, `activity.json` and `activity.csv`, and a `README.txt` saying what
+each file is.
 
 What is logged, and why: the download appends exactly one `person.export` entry (the
 person took a copy of their data), and the records are read through
@@ -29,6 +30,7 @@ from django.utils import timezone
 
 from agora.access.receipts import receipt_public_key_b64
 from agora.access.viewers import Viewer
+from agora.applications.selectors import drafts_for_person
 from agora.audit.canonical import format_time
 from agora.audit.person_log import log_entries_for_subject
 from agora.audit.reports import CSV_COLUMNS, entries_csv
@@ -59,6 +61,9 @@ records.csv     The same records as a spreadsheet; the fields column holds JSON.
 consents.json   Every consent you have given, active, expired or withdrawn, each with
                 its signed consent receipt, the signature, and the public key of the
                 platform key that signed it (Ed25519, base64) to check it with.
+applications.json
+                Applications you have started and not sent yet: the service, your
+                answers so far, and which of them were filled in from your records.
 activity.json   Every entry about you in the transparency log: who read or changed
                 information about you, for which organisation, why, on what legal
                 basis, and whether it was permitted or refused. This download is in it.
@@ -154,6 +159,20 @@ def consent_document(consent) -> dict:
     }
 
 
+def draft_document(draft) -> dict:
+    """Return an unsent application as the download shows it."""
+    return {
+        "service": draft.service.code,
+        "service_name": draft.service.name,
+        "provider": draft.service.provider.slug,
+        "answers": draft.answers,
+        "filled_in_from_records": draft.prefilled,
+        "consent": str(draft.consent.public_id) if draft.consent else None,
+        "started_at": draft.created_at,
+        "saved_at": draft.updated_at,
+    }
+
+
 def _entry_document(row: dict) -> dict:
     return {name: row[name] for name in CSV_COLUMNS}
 
@@ -178,6 +197,7 @@ def person_export(*, viewer: Viewer) -> Export:
         )
         records = [record_document(shared) for shared in own_data.records(viewer=viewer)]
         consents = [consent_document(c) for c in own_data.consents(viewer=viewer)]
+        drafts = [draft_document(d) for d in drafts_for_person(viewer=viewer)]
         entries = log_entries_for_subject(subject=subject).order_by("seq")
         activity = [_entry_document(row) for row in entries.values(*CSV_COLUMNS)]
         activity_csv = "".join(entries_csv(entries)).encode()
@@ -196,6 +216,7 @@ def person_export(*, viewer: Viewer) -> Export:
             for r in records
         )),
         "consents.json": _json({"consents": consents}),
+        "applications.json": _json({"drafts": drafts}),
         "activity.json": _json(activity),
         "activity.csv": activity_csv,
     }

@@ -2,6 +2,7 @@ from django.urls import path
 
 from agora.portal import (
     activity,
+    applications,
     catalogue,
     check,
     consents,
@@ -42,6 +43,20 @@ urlpatterns = [
     path("check/your-records/", check.check_records, name="check_records"),
     path("check/question/<slug:key>/", check.check_question, name="check_question"),
     path("check/results/", check.check_results, name="check_results"),
+    path("services/<slug:code>/apply/", applications.application_start,
+         name="application_start"),
+    path("services/<slug:code>/apply/continue/", applications.application_continue,
+         name="application_continue"),
+    path("services/<slug:code>/apply/use-your-information/", applications.application_prefill,
+         name="application_prefill"),
+    path("services/<slug:code>/apply/questions/<str:name>/", applications.application_question,
+         name="application_question"),
+    path("services/<slug:code>/apply/check/", applications.application_check,
+         name="application_check"),
+    path("services/<slug:code>/apply/sent/", applications.application_sent,
+         name="application_sent"),
+    path("services/<slug:code>/apply/delete/", applications.application_discard,
+         name="application_discard"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
 ]

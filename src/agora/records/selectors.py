@@ -8,6 +8,7 @@ purpose) appends one refused entry with the reason. Nothing here returns a recor
 without its entry being written in the same transaction.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from agora.access.decisions import Decision, decide
 from agora.access.filters import readable_records_filter
-from agora.access.models import Purpose
+from agora.access.models import DataCategory, Purpose
 from agora.access.register import PurposeCover, purpose_cover
 from agora.access.viewers import Viewer
 from agora.audit.services import EntryDraft, log_append_many
@@ -110,8 +111,12 @@ def records_for_person(
     limit: int = 50,
     offset: int = 0,
     now: datetime | None = None,
+    categories: Collection[str] | None = None,
 ) -> RecordPage:
     """Return the person's records this viewer may read for the purpose, and log each read.
+
+    `categories` (data category codes) narrows the read to those categories, so a caller
+    that needs only some (an application's prefill) neither reads nor logs the rest.
 
     A person reading their own records needs no purpose (pass None): the decision's
     own-data basis. Otherwise an unknown person (None), an unknown purpose (None, with the
@@ -139,6 +144,9 @@ def records_for_person(
         cover = None if own else purpose_cover(viewer, purpose)
         readable = Record.objects.filter(subject=person).filter(readable_records_filter(
             viewer=viewer, purpose=purpose, now=now, subject=person, cover=cover))
+        if categories is not None:
+            wanted = DataCategory.objects.filter(code__in=list(categories))
+            readable = readable.filter(category_id__in=list(wanted.values_list("pk", flat=True)))
         total = readable.count()
         if total == 0:
             if own:  # a person asking for their own records was allowed to ask; none exist
