@@ -23,15 +23,15 @@ from agora.audit.models import LogEntry
 from agora.audit.services import AuditActor, log_append
 from agora.content.extraction import Extracted, anchors_for, extract
 from agora.content.models import Document, Section, Version
+from agora.content.permissions import publisher_check
 from agora.content.storage import content_hash, source_save
 from agora.core.actors import SystemActor
-from agora.core.exceptions import Conflict, InvalidInput, PermissionDenied
+from agora.core.exceptions import Conflict, InvalidInput
 from agora.organizations.models import ApiClient, Membership, Organization
 from agora.search.index import DocumentEntry, SectionEntry, document_index
 from agora.topics.models import Topic
 from agora.topics.selectors import topics_resolve
 
-PUBLISHER_ROLES = frozenset({Membership.Role.PUBLISHER.value, Membership.Role.ADMIN.value})
 DATA_SUFFIXES = frozenset({".csv", ".json"})
 
 
@@ -73,24 +73,6 @@ def audit_actor(actor) -> AuditActor:
     if isinstance(actor, ApiClient):
         return AuditActor(kind="client", id=str(actor.client_id), label=actor.name)
     return AuditActor(kind="staff", id=str(actor.public_id), label=actor.email)
-
-
-def publisher_check(actor, owner: Organization) -> None:
-    """Refuse anyone but the command line, the owner's publishers and admins, its clients."""
-    if isinstance(actor, SystemActor):
-        return
-    if not owner.is_active:
-        raise PermissionDenied(f"{owner} is not active, so it cannot publish.")
-    if isinstance(actor, ApiClient):
-        if actor.is_active and actor.organization_id == owner.pk:
-            return
-        raise PermissionDenied("A client may only publish its own organisation's documents.")
-    user = actor
-    if user is not None and getattr(user, "is_authenticated", False) and user.is_active and (
-        Membership.objects.filter(user=user, organization=owner, role__in=PUBLISHER_ROLES).exists()
-    ):
-        return
-    raise PermissionDenied(f"Only publishers and administrators of {owner} publish its documents.")
 
 
 def _details_check(details: Details, metadata: dict, name: str) -> tuple[str, str, list[Topic]]:
