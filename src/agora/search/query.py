@@ -70,8 +70,13 @@ class SearchResult:
 
 def _matching_cte(
     eng: Engine, reader: DocumentReader | None, groups: list[Group], filters: Filters,
-    every: bool,
+    every: bool, *, scored: bool = True,
 ) -> tuple[str, list]:
+    """Return the CTE `hits`: the matching sections the reader may read, with their score.
+
+    The counts need no score, and computing one is most of a broad query's cost (ts_rank
+    reads each row's whole vector; bm25 its statistics), so they ask for `scored=False`.
+    """
     match = eng.match(groups, every=every)
     access_sql, access_params = readable_documents_sql(
         reader, owner="s.owner_id", classification="s.classification", roles="s.restricted_roles"
@@ -97,7 +102,8 @@ def _matching_cte(
     sql = (
         "WITH hits AS (SELECT s.id AS id, s.document_key AS document_key, "
         "s.owner_id AS owner_id, s.kind AS kind, s.updated_at AS updated_at, "
-        f"{match.score_sql} AS score FROM {match.from_sql} WHERE {' AND '.join(where)})"
+        f"{match.score_sql if scored else '0'} AS score "
+        f"FROM {match.from_sql} WHERE {' AND '.join(where)})"
     )
     return sql, [*match.from_params, *params]
 
@@ -162,9 +168,12 @@ def _attempt(
     eng: Engine, reader: DocumentReader | None, groups: list[Group], filters: Filters,
     every: bool, limit: int, offset: int,
 ) -> tuple[int, Facets, list[Hit]]:
-    cte, params = _matching_cte(eng, reader, groups, filters, every)
+    cte, params = _matching_cte(eng, reader, groups, filters, every, scored=False)
     total, facets = _counts(eng, cte, params)
-    hits = _page(eng, cte, params, groups, every, limit, offset) if total > offset else []
+    if total <= offset:
+        return total, facets, []
+    cte, params = _matching_cte(eng, reader, groups, filters, every)
+    hits = _page(eng, cte, params, groups, every, limit, offset)
     return total, facets, hits
 
 
