@@ -33,7 +33,8 @@ load, through the real path (extraction, storage, version, sections, index, log)
     .venv/bin/python -m bench.search                 # the plan (PLAN) on both engines
     .venv/bin/python -m bench.search postgres 100k   # one engine and size, in this process
 
-AGORA_BENCH_SEARCH_PLAN overrides the plan, e.g. "sqlite:10k,100k;postgres:10k,100k,1m".
+AGORA_BENCH_SEARCH_PLAN overrides the plan, e.g. "sqlite:10k,100k;postgres:10k,100k,1m";
+AGORA_BENCH_SEARCH_DB names the PostgreSQL database (default agora_bench_search).
 The query plans of one instance of each query go to var/bench/search-plans-<engine>-<size>.txt.
 """
 
@@ -52,7 +53,8 @@ from pathlib import Path
 
 from bench.throwaway import BENCH_DIR, Throwaway
 
-DATABASES = Throwaway(sqlite_name="search.sqlite3", postgres_db="agora_bench_search")
+DATABASES = Throwaway(sqlite_name="search.sqlite3",
+                      postgres_db=os.environ.get("AGORA_BENCH_SEARCH_DB", "agora_bench_search"))
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 PLAN = os.environ.get("AGORA_BENCH_SEARCH_PLAN", "sqlite:10k,100k;postgres:10k,100k,1m")
 TARGETS = {"p95_ms": {"100k": 50.0, "1m": 150.0}, "access_ratio": 1.3, "bare_ratio": 1.3,
