@@ -108,3 +108,27 @@ def test_publishing_bad_files_gets_a_problem_naming_it(client, council):
     response = client.post("/api/v1/documents", {"file": SimpleUploadedFile(
         "a.md", markdown("A", {"B": "c"}))}, **reader.headers())
     assert_problem(response, 403, "scope-not-granted")
+
+
+def test_publish_takes_a_source_url_that_search_then_returns(client, council):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    keyed = make_client(council, scopes=("documents:write",))
+
+    def post(source_url: str, text: str = "Lanes open at seven."):
+        upload = SimpleUploadedFile("swim.md", markdown("Swimming lanes", {"Lanes": text}))
+        return client.post("/api/v1/documents", {"file": upload, "source_url": source_url},
+                           **keyed.headers())
+
+    created = post("https://leisure.riverton.example/swimming")
+    assert created.status_code == 201, created.content
+    assert created.json()["source_url"] == "https://leisure.riverton.example/swimming"
+    hit = client.get("/api/v1/search", {"q": "lanes"}).json()["results"][0]
+    assert hit["source_url"] == "https://leisure.riverton.example/swimming"
+    assert post("https://leisure.riverton.example/swimming").json()["outcome"] == "unchanged"
+    for bad in ("ftp://files.example/swim", "javascript:alert(1)", "not a url",
+                "https://" + "a" * 1000 + ".example"):
+        body = assert_problem(post(bad, "Other text."), 422, "invalid-input")
+        assert "source_url" in body["detail"]
+    assert Document.objects.count() == 1
+    assert Document.objects.get().versions.count() == 1

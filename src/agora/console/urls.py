@@ -3,11 +3,13 @@ from django.urls import path
 from agora.console import (
     views,
     views_cases,
+    views_documents,
     views_dpo,
     views_people,
     views_purposes,
     views_services,
     views_sharing,
+    views_topics,
 )
 
 app_name = "console"
@@ -97,4 +99,17 @@ urlpatterns = [
         views_sharing.agreement_change,
         name="agreement_change",
     ),
+    path("organisations/<slug:slug>/documents/", views_documents.document_index,
+         name="documents"),
+    path("organisations/<slug:slug>/documents/new", views_documents.document_new,
+         name="document_new"),
+    path("organisations/<slug:slug>/documents/<uuid:public_id>/",
+         views_documents.document_detail, name="document"),
+    path("organisations/<slug:slug>/documents/<uuid:public_id>/upload",
+         views_documents.document_upload, name="document_upload"),
+    path("organisations/<slug:slug>/documents/<uuid:public_id>/compare",
+         views_documents.document_compare, name="document_compare"),
+    path("topics/", views_topics.topic_index, name="topics"),
+    path("topics/new", views_topics.topic_new, name="topic_new"),
+    path("topics/<slug:slug>/", views_topics.topic_edit, name="topic_edit"),
 ]

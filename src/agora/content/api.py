@@ -114,7 +114,7 @@ def document_publish(
         details=services.Details(
             classification=details.classification,
             restricted_roles=tuple(details.restricted_roles), topics=tuple(details.topics),
-            kind=details.kind,
+            kind=details.kind, source_url=details.source_url,
         ),
     )
     document, version = published.document, published.version

@@ -83,7 +83,10 @@ class DocumentIn(InputSchema):
     kind: Kind | Literal[""] = Field("", description="Guessed from the file type when empty.")
     source_key: Annotated[str, StringConstraints(max_length=500)] = Field(
         "", description="What names this document among yours, so publishing again adds a "
-        "version. Default: the source_url the file declares, else the file name.")
+        "version. Default: the source_url, else the file name.")
+    source_url: Annotated[str, StringConstraints(max_length=1000)] = Field(
+        "", description="Where the original lives (an http or https address), returned with "
+        "search results; wins over a source_url the file's front matter declares.")
 
 
 class VersionOut(Schema):

@@ -9,12 +9,13 @@ import difflib
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from agora.access.documents import DocumentReader, readable_documents_q
 from agora.content.models import Document, Section, Version
+from agora.content.permissions import publisher_check
 from agora.core.exceptions import NotFound
 from agora.organizations.models import Organization
 from agora.search.query import Filters, SearchResult, search
@@ -54,9 +55,36 @@ def document_get(*, reader: DocumentReader | None, public_id: UUID | str) -> Doc
     return document
 
 
+def documents_for_publisher(*, actor, owner: Organization) -> QuerySet[Document]:
+    """Return every document of the owner, at any level, to its publishers (else refuse).
+
+    Publishers manage what their organisation publishes, so they see its internal and
+    restricted documents here even without a role those name; they read no one else's.
+    """
+    publisher_check(actor, owner)
+    return (
+        Document.objects.filter(owner=owner).select_related("current_version")
+        .prefetch_related("topics").annotate(version_count=Count("versions"))
+        .order_by("title", "pk")
+    )
+
+
+def document_for_publisher(*, actor, owner: Organization, public_id: UUID | str) -> Document:
+    """Return one of the owner's documents to its publishers; NotFound when there is none."""
+    try:
+        public_id = UUID(str(public_id))
+    except ValueError:
+        raise NotFound("There is no such document.") from None
+    document = documents_for_publisher(actor=actor, owner=owner).filter(
+        public_id=public_id).first()
+    if document is None:
+        raise NotFound("There is no such document.")
+    return document
+
+
 def version_list(document: Document) -> QuerySet[Version]:
     """Return the document's versions, newest first (the caller has checked the reader)."""
-    return document.versions.order_by("-number")
+    return document.versions.annotate(section_count=Count("sections")).order_by("-number")
 
 
 def version_get(document: Document, number: int) -> Version:

@@ -23,15 +23,15 @@ from agora.audit.models import LogEntry
 from agora.audit.services import AuditActor, log_append
 from agora.content.extraction import Extracted, anchors_for, extract
 from agora.content.models import Document, Section, Version
+from agora.content.permissions import publisher_check
 from agora.content.storage import content_hash, source_save
 from agora.core.actors import SystemActor
-from agora.core.exceptions import Conflict, InvalidInput, PermissionDenied
+from agora.core.exceptions import Conflict, InvalidInput
 from agora.organizations.models import ApiClient, Membership, Organization
 from agora.search.index import DocumentEntry, SectionEntry, document_index
 from agora.topics.models import Topic
 from agora.topics.selectors import topics_resolve
 
-PUBLISHER_ROLES = frozenset({Membership.Role.PUBLISHER.value, Membership.Role.ADMIN.value})
 DATA_SUFFIXES = frozenset({".csv", ".json"})
 
 
@@ -55,6 +55,7 @@ class Details:
     topics: tuple[str, ...] = ()
     kind: str = ""
     title: str = ""
+    source_url: str = ""  # where the original lives; wins over one the file declares
 
 
 @dataclass
@@ -72,24 +73,6 @@ def audit_actor(actor) -> AuditActor:
     if isinstance(actor, ApiClient):
         return AuditActor(kind="client", id=str(actor.client_id), label=actor.name)
     return AuditActor(kind="staff", id=str(actor.public_id), label=actor.email)
-
-
-def publisher_check(actor, owner: Organization) -> None:
-    """Refuse anyone but the command line, the owner's publishers and admins, its clients."""
-    if isinstance(actor, SystemActor):
-        return
-    if not owner.is_active:
-        raise PermissionDenied(f"{owner} is not active, so it cannot publish.")
-    if isinstance(actor, ApiClient):
-        if actor.is_active and actor.organization_id == owner.pk:
-            return
-        raise PermissionDenied("A client may only publish its own organisation's documents.")
-    user = actor
-    if user is not None and getattr(user, "is_authenticated", False) and user.is_active and (
-        Membership.objects.filter(user=user, organization=owner, role__in=PUBLISHER_ROLES).exists()
-    ):
-        return
-    raise PermissionDenied(f"Only publishers and administrators of {owner} publish its documents.")
 
 
 def _details_check(details: Details, metadata: dict, name: str) -> tuple[str, str, list[Topic]]:
@@ -111,18 +94,33 @@ def _details_check(details: Details, metadata: dict, name: str) -> tuple[str, st
     if kind and kind not in Document.Kind.values:
         problems.append(("kind", f"“{kind}” is not a kind of document "
                          f"(use {', '.join(Document.Kind.values)})."))
-    source_url = metadata.get("source_url", "")
-    if source_url:
-        try:
-            URLValidator(schemes=["http", "https"])(source_url)
-        except ValidationError:
-            problems.append(("source_url", f"The source_url “{source_url[:200]}” is not a "
-                             "web address."))
+    problem = source_url_problem(metadata.get("source_url", ""))
+    if problem:
+        problems.append(("source_url", problem))
     if problems:
         raise InvalidInput(" ".join(message for _, message in problems),
                            errors=[{"field": f, "message": m} for f, m in problems])
     topics = topics_resolve([*details.topics, *metadata.get("topic", [])])
     return roles, kind or _default_kind(name), topics
+
+
+def source_url_problem(source_url: str) -> str:
+    """Return why a source URL is not an http(s) web address, or "" when it is (or is empty)."""
+    if not source_url:
+        return ""
+    if len(source_url) > 1000:
+        return "The source_url is longer than 1,000 characters."
+    try:
+        URLValidator(schemes=["http", "https"])(source_url)
+    except ValidationError:
+        return f"The source_url “{source_url[:200]}” is not an http or https web address."
+    return ""
+
+
+def _source_url_check(details: Details) -> None:
+    problem = source_url_problem(details.source_url)
+    if problem:
+        raise InvalidInput(problem, errors=[{"field": "source_url", "message": problem}])
 
 
 def _default_kind(name: str) -> str:
@@ -158,11 +156,12 @@ def document_reindex(document: Document) -> None:
 
 def _details_apply(
     document: Document, *, classification: str, roles: str, kind: str, topics: list[Topic],
+    source_url: str = "",
 ) -> list[str]:
     """Set the document's details; return the names of those that changed."""
     changed = []
     for name, value in (("classification", classification), ("restricted_roles", roles),
-                        ("kind", kind)):
+                        ("kind", kind), ("source_url", source_url or document.source_url)):
         if getattr(document, name) != value:
             setattr(document, name, value)
             changed.append(name)
@@ -196,6 +195,7 @@ def _already_current(
         and (not details.kind or document.kind == details.kind)
         and {topic.slug for topic in document.topics.all()} == {*details.topics, *declared}
         and (not details.title or document.title == details.title)
+        and (not details.source_url or document.source_url == details.source_url)
     )
     return document if same else None
 
@@ -210,10 +210,15 @@ def document_publish(
             f"The file is {len(upload.data):,} bytes; the limit is "
             f"{settings.CONTENT_MAX_BYTES:,} bytes."
         )
-    document = _already_current(owner, source_key or upload.name, upload.data, details)
+    _source_url_check(details)
+    document = _already_current(
+        owner, source_key or details.source_url or upload.name, upload.data, details
+    )
     if document is not None:
         return Published(document, document.current_version, "unchanged")
     extracted = extract(upload.name, upload.data)
+    if details.source_url:
+        extracted.metadata["source_url"] = details.source_url
     roles, kind, topics = _details_check(details, extracted.metadata, upload.name)
     key = (extracted.metadata.get("source_url") or source_key or upload.name)[:500]
     digest, stored = source_save(upload.data, upload.name)
@@ -242,7 +247,8 @@ def _publish_locked(
     current = document.current_version if document else None
     if document is not None and current is not None and current.content_hash == digest:
         changed = _details_apply(document, classification=classification, roles=roles,
-                                 kind=kind, topics=topics)
+                                 kind=kind, topics=topics,
+                                 source_url=extracted.metadata.get("source_url", ""))
         if not changed:
             return Published(document, current, "unchanged")
         document.save()

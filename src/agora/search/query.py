@@ -1,6 +1,7 @@
 """The search: ranked sections with snippets, facet counts, "did you mean", access inside.
 
-One call runs at most three attempts, each two statements (counts and facets; the page):
+One call runs at most three attempts, each one statement (total, facets and the page)
+and the snippets of the page:
 
 1. every query word (with its local synonyms) must appear in a section;
 2. when nothing matched and a word looked misspelt, the same with the corrected words
@@ -72,6 +73,7 @@ def _matching_cte(
     eng: Engine, reader: DocumentReader | None, groups: list[Group], filters: Filters,
     every: bool,
 ) -> tuple[str, list]:
+    """Return the CTE `hits`: the matching sections the reader may read, with their score."""
     match = eng.match(groups, every=every)
     access_sql, access_params = readable_documents_sql(
         reader, owner="s.owner_id", classification="s.classification", roles="s.restricted_roles"
@@ -102,23 +104,38 @@ def _matching_cte(
     return sql, [*match.from_params, *params]
 
 
-def _counts(eng: Engine, cte: str, params: list) -> tuple[int, Facets]:
+def _ranked_and_counted(
+    eng: Engine, cte: str, params: list, limit: int, offset: int,
+) -> tuple[int, Facets, list[tuple[int, float]]]:
+    """Return the total, the facets and the page's (section id, score), best first.
+
+    One statement: the engine matches and scores once (the CTE is referenced several
+    times, so both engines materialise it), and the counts and the page both read it.
+    Matching and scoring every hit is most of a broad query's cost; two statements did
+    it twice.
+    """
     year = eng.year_sql("updated_at")
     sql = (
-        f"{cte} SELECT 'total', '', COUNT(DISTINCT document_key) FROM hits "
-        "UNION ALL SELECT 'owner', CAST(owner_id AS TEXT), COUNT(DISTINCT document_key) "
+        f"{cte}, best AS (SELECT id, document_key, score, ROW_NUMBER() OVER "
+        "(PARTITION BY document_key ORDER BY score DESC, id) AS place FROM hits), "
+        "page AS (SELECT id, document_key, score FROM best WHERE place = 1 "
+        "ORDER BY score DESC, document_key LIMIT %s OFFSET %s) "
+        "SELECT 'total', '', COUNT(DISTINCT document_key), CAST(0 AS REAL) FROM hits "
+        "UNION ALL SELECT 'owner', CAST(owner_id AS TEXT), COUNT(DISTINCT document_key), 0 "
         "FROM hits GROUP BY owner_id "
-        "UNION ALL SELECT 'kind', kind, COUNT(DISTINCT document_key) FROM hits GROUP BY kind "
-        f"UNION ALL SELECT 'year', {year}, COUNT(DISTINCT document_key) FROM hits "
+        "UNION ALL SELECT 'kind', kind, COUNT(DISTINCT document_key), 0 FROM hits "
+        "GROUP BY kind "
+        f"UNION ALL SELECT 'year', {year}, COUNT(DISTINCT document_key), 0 FROM hits "
         f"GROUP BY {year} "
-        "UNION ALL SELECT 'topic', CAST(t.topic_id AS TEXT), COUNT(DISTINCT h.document_key) "
-        "FROM hits h JOIN search_indexedtopic t ON t.document_key = h.document_key "
-        "GROUP BY t.topic_id"
+        "UNION ALL SELECT 'topic', CAST(t.topic_id AS TEXT), COUNT(DISTINCT h.document_key), "
+        "0 FROM hits h JOIN search_indexedtopic t ON t.document_key = h.document_key "
+        "GROUP BY t.topic_id "
+        "UNION ALL SELECT 'page', CAST(id AS TEXT), document_key, score FROM page"
     )
-    facets, total = Facets(), 0
+    facets, total, page = Facets(), 0, []
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for facet, key, count in cursor.fetchall():
+        cursor.execute(sql, [*params, limit, offset])
+        for facet, key, count, score in cursor.fetchall():
             if facet == "total":
                 total = count
             elif facet == "owner":
@@ -129,30 +146,23 @@ def _counts(eng: Engine, cte: str, params: list) -> tuple[int, Facets]:
                 facets.topics[int(key)] = count
             elif facet == "year":
                 facets.years[key] = count
-    return total, facets
+            elif facet == "page":
+                page.append((float(score), count, int(key)))
+    page.sort(key=lambda row: (-row[0], row[1]))  # a UNION ALL keeps no order: sort again
+    return total, facets, [(pk, score) for score, _, pk in page]
 
 
-def _page(
-    eng: Engine, cte: str, params: list, groups: list[Group], every: bool, limit: int,
-    offset: int,
+def _hits(
+    eng: Engine, ranked: list[tuple[int, float]], groups: list[Group], every: bool,
 ) -> list[Hit]:
-    sql = (
-        f"{cte}, best AS (SELECT id, document_key, score, ROW_NUMBER() OVER "
-        "(PARTITION BY document_key ORDER BY score DESC, id) AS place FROM hits) "
-        "SELECT id, score FROM best WHERE place = 1 "
-        "ORDER BY score DESC, document_key LIMIT %s OFFSET %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit, offset])
-        ranked = cursor.fetchall()
-    ids = [row[0] for row in ranked]
+    ids = [pk for pk, _ in ranked]
     rows = IndexedSection.objects.in_bulk(ids)
     snippets = eng.snippets(ids, groups, every=every)
     return [
         Hit(
             document_key=rows[pk].document_key, section_key=rows[pk].section_key,
             heading=rows[pk].heading, anchor=rows[pk].anchor,
-            snippet=highlighted(snippets.get(pk) or rows[pk].body[:240]), score=float(score),
+            snippet=highlighted(snippets.get(pk) or rows[pk].body[:240]), score=score,
         )
         for pk, score in ranked
     ]
@@ -163,9 +173,8 @@ def _attempt(
     every: bool, limit: int, offset: int,
 ) -> tuple[int, Facets, list[Hit]]:
     cte, params = _matching_cte(eng, reader, groups, filters, every)
-    total, facets = _counts(eng, cte, params)
-    hits = _page(eng, cte, params, groups, every, limit, offset) if total > offset else []
-    return total, facets, hits
+    total, facets, ranked = _ranked_and_counted(eng, cte, params, limit, offset)
+    return total, facets, _hits(eng, ranked, groups, every) if ranked else []
 
 
 def search(

@@ -33,6 +33,27 @@ def topic_tree() -> list[TopicNode]:
     return roots
 
 
+def topics_for_curation() -> list[TopicNode]:
+    """Return every topic, active or not, as a tree: what operators curate."""
+    nodes = {topic.pk: TopicNode(topic)
+             for topic in Topic.objects.select_related("parent").order_by("position", "name")}
+    roots = []
+    for node in nodes.values():
+        if node.topic.parent_id is None:
+            roots.append(node)
+        else:
+            nodes[node.topic.parent_id].children.append(node)
+    return roots
+
+
+def topic_for_curation(*, slug: str) -> Topic:
+    """Return the topic with this slug, active or not, or raise NotFound."""
+    topic = Topic.objects.filter(slug=slug).select_related("parent").first()
+    if topic is None:
+        raise NotFound(f"There is no topic “{slug}”.")
+    return topic
+
+
 def topic_get(*, slug: str) -> Topic:
     """Return the active topic with this slug, or raise NotFound."""
     topic = topic_list().filter(slug=slug).first()

@@ -1,5 +1,6 @@
 """Writes of the topic tree: operators add and change topics; each change is logged."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from agora.access.services.common import audit_actor
@@ -28,10 +29,23 @@ def topic_save(
         created = topic is None
         topic = topic or Topic(slug=slug)
         if parent is not None and (parent.pk == topic.pk or parent.parent_id is not None):
-            raise InvalidInput("A topic's parent must be a different, top-level topic.")
+            raise InvalidInput("A topic's parent must be a different, top-level topic.",
+                               errors=[{"field": "parent", "message": "Choose a different, "
+                                        "top-level topic as the parent."}])
+        if parent is not None and topic.pk and topic.children.exists():
+            message = (f"“{topic.name}” has topics under it, so it stays at the top level "
+                       "(the tree has two levels); move those first.")
+            raise InvalidInput(message, errors=[{"field": "parent", "message": message}])
         topic.name, topic.summary, topic.parent = name, summary, parent
         topic.position, topic.is_active = position, is_active
-        topic.full_clean()
+        try:
+            topic.full_clean()
+        except ValidationError as error:
+            problems = [{"field": field, "message": message}
+                        for field, messages in error.message_dict.items()
+                        for message in messages]
+            raise InvalidInput(" ".join(p["message"] for p in problems),
+                               errors=problems) from None
         topic.save()
         log_append(
             actor=audit_actor(actor, "staff"), action=LogEntry.Action.TOPIC_CHANGE,
