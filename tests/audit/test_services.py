@@ -172,9 +172,21 @@ def test_an_append_is_one_statement_on_postgresql_when_the_process_wrote_last(
     django_assert_num_queries,
 ):
     append(3)
-    # SQLite: move the state row, insert the entry, insert its nodes.
-    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 3):
-        log_append(actor=CASEWORKER, action="record.read", decision="permit", reason="")
+    if connection.vendor == "postgresql":
+        with django_assert_num_queries(1):
+            log_append(actor=CASEWORKER, action="record.read", decision="permit", reason="")
+    else:
+        # SQLite: move the state row, insert the entry and the three nodes leaf 3
+        # completes, straight on the sqlite3 connection (Django's query log sees none).
+        statements = []
+        connection.connection.set_trace_callback(statements.append)
+        try:
+            log_append(actor=CASEWORKER, action="record.read", decision="permit", reason="")
+        finally:
+            connection.connection.set_trace_callback(None)
+        assert [sql.split()[:3] for sql in statements] == [
+            ["UPDATE", "audit_logstate", "SET"], ["INSERT", "INTO", "audit_logentry"],
+            *[["INSERT", "INTO", "audit_lognode"]] * 3]
     assert log_size() == 4 and log_verify().ok
 
 
@@ -190,4 +202,31 @@ def test_any_text_is_stored_exactly_as_it_was_hashed():
     assert (stored.reason, stored.actor_label, stored.subject, stored.resource_id) == (
         reason, label, "p-☂", "r\\1")
     assert stored.created_at == entry.created_at
+    assert log_verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_append_outside_any_transaction_commits_on_its_own():
+    append(2)
+    assert connection.get_autocommit() and not connection.in_atomic_block
+    entry = log_append(actor=CASEWORKER, action="record.read", decision="permit", reason="own")
+    assert entry.seq == 2
+    with transaction.atomic():  # no transaction was left open: a new one begins
+        assert LogEntry.objects.get(seq=2).reason == "own"
+    assert log_size() == 3 and log_verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_append_outside_any_transaction_that_fails_writes_nothing():
+    append(1)
+    # A node in the way of entry 1's: the append fails after moving the state row and
+    # inserting the entry, and must leave neither behind.
+    LogNode.objects.bulk_create([LogNode(key=merkle.node_key(0, 1), hash=b"\x00" * 32)])
+    with pytest.raises(IntegrityError):
+        log_append(actor=CASEWORKER, action="record.read", decision="permit", reason="")
+    with transaction.atomic():  # rolled back, not left open
+        assert log_size() == 1 and LogEntry.objects.count() == 1
+    with connection.cursor() as cursor:  # the ORM refuses to delete log rows
+        cursor.execute("DELETE FROM audit_lognode WHERE key = %s", [merkle.node_key(0, 1)])
+    assert log_append(actor=CASEWORKER, action="log.read", decision="permit", reason="").seq == 1
     assert log_verify().ok

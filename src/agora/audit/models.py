@@ -143,10 +143,11 @@ class LogEntry(AppendOnlyModel):
         ordering = ["seq"]
         verbose_name_plural = "log entries"
         # Plain indexes: db_index on a CharField would add a second, LIKE-pattern index
-        # on PostgreSQL that no query uses and every append pays for.
+        # on PostgreSQL that no query uses and every append pays for. The subject's is
+        # the person's own log and erasure; no query looks entries up by pseudonym, so it
+        # has no index (one random page fewer per append; docs/benchmarks.md).
         indexes = [
             models.Index(fields=["subject"], name="audit_entry_subject"),
-            models.Index(fields=["subject_pseudonym"], name="audit_entry_pseudonym"),
         ]
 
     def __str__(self) -> str:
