@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db import transaction as django_transaction
 from django.db.models import Max
 
@@ -74,7 +74,7 @@ _hint = _Hint()
 
 def state_hint() -> State | None:
     """Return the log state this thread's last append left, if any: a guess `write` checks."""
-    if _hint.state is None or _hint.state[0] != connection.alias:
+    if _hint.state is None or _hint.state[0] != DEFAULT_DB_ALIAS:
         return None
     _, size, frontier = _hint.state
     return State(size, frontier)
@@ -106,9 +106,10 @@ def transaction():
     append opens `BEGIN IMMEDIATE` and commits on the sqlite3 connection itself: Django's
     `atomic` around it cost ~45 µs, as much as the append's SQL (docs/benchmarks.md).
     """
-    if (connection.vendor == "sqlite" and connection.connection is not None
-            and not connection.in_atomic_block and connection.get_autocommit()):
-        return _OwnSQLiteTransaction(connection)
+    db = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: each `connection.x` looks it up
+    if (db.vendor == "sqlite" and db.connection is not None and db.autocommit
+            and not db.in_atomic_block):
+        return _OwnSQLiteTransaction(db)
     return django_transaction.atomic(savepoint=False)
 
 
@@ -149,10 +150,10 @@ def write(batch: Batch) -> State | None:
     The state returned is locked until the transaction ends, so a batch rebuilt on it is
     written by the next call. Nothing is written when the state has moved.
     """
-    postgresql = connection.vendor == "postgresql"
-    found = _write_postgresql(batch) if postgresql else _write_sqlite(batch)
+    db = connections[DEFAULT_DB_ALIAS]
+    found = _write_postgresql(batch) if db.vendor == "postgresql" else _write_sqlite(batch, db)
     _hint.state = (
-        None if found is not None else (connection.alias, batch.size_after, batch.frontier)
+        None if found is not None else (DEFAULT_DB_ALIAS, batch.size_after, batch.frontier)
     )
     return found
 
@@ -241,15 +242,15 @@ def _sqlite_statements() -> tuple[str, str, str]:
     )
 
 
-def _write_sqlite(batch: Batch) -> State | None:
+def _write_sqlite(batch: Batch, db) -> State | None:
     """Run the statements on the sqlite3 connection itself, with `?` placeholders.
 
     Django's cursor wrapper cost ~8 µs a statement, about what SQLite took to run it.
     """
     move, insert_entry, insert_node = _sqlite_statements()
-    stamp = connection.ops.adapt_datetimefield_value(batch.rows[0][_CREATED_AT])
-    raw = connection.connection
-    with connection.wrap_database_errors:
+    stamp = db.ops.adapt_datetimefield_value(batch.rows[0][_CREATED_AT])
+    raw = db.connection
+    with db.wrap_database_errors:
         if raw.execute(move, (batch.size_after, batch.frontier, batch.size, batch.stored)
                        ).rowcount != 1:
             return state_locked()

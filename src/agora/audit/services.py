@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 
 from agora.audit import appends, keys, merkle
@@ -147,8 +147,7 @@ def log_append_many(entries: list[EntryDraft]) -> list[LogEntry]:
             if found is None:
                 break
             state = found
-    alias = connection.alias
-    return [LogEntry.from_db(alias, None, row) for row in batch.rows]
+    return [LogEntry.from_db(DEFAULT_DB_ALIAS, None, row) for row in batch.rows]
 
 
 def log_append(
