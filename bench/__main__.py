@@ -6,9 +6,10 @@
 
 import sys
 
-from bench import access_filter, audit_log
+from bench import access_filter, audit_log, audit_sqlite_floor
 
-BENCHMARKS = {"audit": audit_log.main, "access": access_filter.main}
+BENCHMARKS = {"audit": audit_log.main, "audit-floor": audit_sqlite_floor.main,
+              "access": access_filter.main}
 
 if __name__ == "__main__":
     names = sys.argv[1:] or list(BENCHMARKS)

@@ -33,6 +33,7 @@ from typing import NamedTuple
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db import transaction as django_transaction
 from django.db.models import Max
+from django.utils.asyncio import async_unsafe
 
 from agora.audit.models import LogEntry, LogNode, LogState
 
@@ -123,6 +124,7 @@ class _OwnSQLiteTransaction:
     def __init__(self, wrapper):
         self.wrapper = wrapper
 
+    @async_unsafe  # as Django's own cursor and transaction are
     def __enter__(self) -> None:
         self.wrapper.validate_thread_sharing()
         with self.wrapper.wrap_database_errors:
