@@ -6,10 +6,10 @@
 
 import sys
 
-from bench import access_filter, audit_log, requests, search
+from bench import access_filter, audit_log, audit_sqlite_floor, requests, search
 
-BENCHMARKS = {"audit": audit_log.main, "access": access_filter.main,
-              "requests": requests.main, "search": search.main}
+BENCHMARKS = {"audit": audit_log.main, "audit-floor": audit_sqlite_floor.main,
+              "access": access_filter.main, "requests": requests.main, "search": search.main}
 
 if __name__ == "__main__":
     names = sys.argv[1:] or list(BENCHMARKS)

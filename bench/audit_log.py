@@ -7,7 +7,8 @@ entries, and inclusion proofs at 10M entries (p50/p95 of 1,000 random proofs, th
 selector and through the API).
 
 Each database is throwaway: var/bench/audit.sqlite3, and `agora_bench` on the local
-PostgreSQL (created and dropped here; skipped when PostgreSQL is unreachable).
+PostgreSQL (created and dropped here, `AGORA_BENCH_PG_DB` to name another; skipped when
+PostgreSQL is unreachable).
 AGORA_BENCH_SCALE (default 1) scales every size, e.g. 0.01 for a quick run.
 
     .venv/bin/python -m bench.audit_log            # both databases
@@ -28,7 +29,9 @@ from pathlib import Path
 
 from bench.throwaway import SCALE, Throwaway
 
-DATABASES = Throwaway(sqlite_name="audit.sqlite3", postgres_db="agora_bench")
+# AGORA_BENCH_PG_DB names the PostgreSQL database, for engineers sharing one server.
+DATABASES = Throwaway(sqlite_name="audit.sqlite3",
+                      postgres_db=os.environ.get("AGORA_BENCH_PG_DB", "agora_bench"))
 SQLITE_FILE = DATABASES.sqlite_file
 
 WRITERS, BATCH = 4, 100

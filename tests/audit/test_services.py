@@ -96,6 +96,32 @@ def test_pseudonymising_a_subject_clears_it_and_keeps_the_log_verifiable():
     assert log_verify().ok
 
 
+def _plan(queryset) -> str:
+    sql, params = queryset.values("seq").query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: ask for the plan
+            cursor.execute("EXPLAIN " + sql, params)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        return " ".join(str(row) for row in cursor.fetchall())
+
+
+def test_a_subjects_entries_and_erased_ones_are_found_through_their_indexes():
+    append(14)
+    entry_subject_pseudonymise(subject="person-3")
+    live = LogEntry.objects.filter(subject="person-4")
+    erased = LogEntry.objects.filter(
+        subject__isnull=True, subject_pseudonym=subject_pseudonym("person-3"))
+    assert live.count() == 2 and erased.count() == 2
+    assert "audit_entry_subject" in _plan(live)
+    assert "audit_entry_erased_pseudonym" in _plan(erased)
+    # An entry about someone reaches the pseudonym index only once its subject is cleared.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM audit_logentry WHERE subject IS NULL")
+        assert cursor.fetchone()[0] == 2
+
+
 def test_a_tree_head_is_signed_once_per_size():
     append(5)
     head = tree_head_sign()
@@ -172,9 +198,21 @@ def test_an_append_is_one_statement_on_postgresql_when_the_process_wrote_last(
     django_assert_num_queries,
 ):
     append(3)
-    # SQLite: move the state row, insert the entry, insert its nodes.
-    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 3):
-        log_append(actor=CASEWORKER, action="record.read", decision="permit", reason="")
+    if connection.vendor == "postgresql":
+        with django_assert_num_queries(1):
+            log_append(actor=CASEWORKER, action="record.read", decision="permit", reason="")
+    else:
+        # SQLite: move the state row, insert the entry and the three nodes leaf 3
+        # completes, straight on the sqlite3 connection (Django's query log sees none).
+        statements = []
+        connection.connection.set_trace_callback(statements.append)
+        try:
+            log_append(actor=CASEWORKER, action="record.read", decision="permit", reason="")
+        finally:
+            connection.connection.set_trace_callback(None)
+        assert [sql.split()[:3] for sql in statements] == [
+            ["UPDATE", "audit_logstate", "SET"], ["INSERT", "INTO", "audit_logentry"],
+            *[["INSERT", "INTO", "audit_lognode"]] * 3]
     assert log_size() == 4 and log_verify().ok
 
 
@@ -190,4 +228,31 @@ def test_any_text_is_stored_exactly_as_it_was_hashed():
     assert (stored.reason, stored.actor_label, stored.subject, stored.resource_id) == (
         reason, label, "p-☂", "r\\1")
     assert stored.created_at == entry.created_at
+    assert log_verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_append_outside_any_transaction_commits_on_its_own():
+    append(2)
+    assert connection.get_autocommit() and not connection.in_atomic_block
+    entry = log_append(actor=CASEWORKER, action="record.read", decision="permit", reason="own")
+    assert entry.seq == 2
+    with transaction.atomic():  # no transaction was left open: a new one begins
+        assert LogEntry.objects.get(seq=2).reason == "own"
+    assert log_size() == 3 and log_verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_append_outside_any_transaction_that_fails_writes_nothing():
+    append(1)
+    # A node in the way of entry 1's: the append fails after moving the state row and
+    # inserting the entry, and must leave neither behind.
+    LogNode.objects.bulk_create([LogNode(key=merkle.node_key(0, 1), hash=b"\x00" * 32)])
+    with pytest.raises(IntegrityError):
+        log_append(actor=CASEWORKER, action="record.read", decision="permit", reason="")
+    with transaction.atomic():  # rolled back, not left open
+        assert log_size() == 1 and LogEntry.objects.count() == 1
+    with connection.cursor() as cursor:  # the ORM refuses to delete log rows
+        cursor.execute("DELETE FROM audit_lognode WHERE key = %s", [merkle.node_key(0, 1)])
+    assert log_append(actor=CASEWORKER, action="log.read", decision="permit", reason="").seq == 1
     assert log_verify().ok

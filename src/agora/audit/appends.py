@@ -30,8 +30,10 @@ from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import transaction as django_transaction
 from django.db.models import Max
+from django.utils.asyncio import async_unsafe
 
 from agora.audit.models import LogEntry, LogNode, LogState
 
@@ -73,7 +75,7 @@ _hint = _Hint()
 
 def state_hint() -> State | None:
     """Return the log state this thread's last append left, if any: a guess `write` checks."""
-    if _hint.state is None or _hint.state[0] != connection.alias:
+    if _hint.state is None or _hint.state[0] != DEFAULT_DB_ALIAS:
         return None
     _, size, frontier = _hint.state
     return State(size, frontier)
@@ -85,13 +87,63 @@ def state_locked() -> State:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT size, frontier FROM {_STATE} WHERE id = 1{lock}")  # noqa: S608
         row = cursor.fetchone()
-    if row is None:
-        top = LogEntry.objects.aggregate(top=Max("seq"))["top"]
-        LogState.objects.bulk_create(
-            [LogState(pk=1, size=0 if top is None else top + 1)], ignore_conflicts=True
-        )
-        return state_locked()
+        if row is None:
+            # Plain SQL rather than the ORM, whose writes would open a transaction of
+            # their own inside the append's (`transaction`).
+            top = LogEntry.objects.aggregate(top=Max("seq"))["top"]
+            cursor.execute(
+                f"INSERT INTO {_STATE} (id, size, frontier) VALUES (1, %s, %s) "  # noqa: S608
+                "ON CONFLICT DO NOTHING", [0 if top is None else top + 1, b""],
+            )
+            return state_locked()
     return State(row[0], bytes(row[1] or b""))
+
+
+def transaction():
+    """Return the transaction an append runs in: the caller's, or on SQLite its own.
+
+    Inside a caller's transaction (every personal-data read), Django's `atomic` without a
+    savepoint: a failed append dooms the caller's change. Outside one, on SQLite, the
+    append opens `BEGIN IMMEDIATE` and commits on the sqlite3 connection itself: Django's
+    `atomic` around it cost ~45 µs, as much as the append's SQL (docs/benchmarks.md).
+    """
+    db = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: each `connection.x` looks it up
+    if (db.vendor == "sqlite" and db.connection is not None and db.autocommit
+            and not db.in_atomic_block):
+        return _OwnSQLiteTransaction(db)
+    return django_transaction.atomic(savepoint=False)
+
+
+class _OwnSQLiteTransaction:
+    """`BEGIN IMMEDIATE` … `COMMIT` on the driver's connection, rolled back on any error.
+
+    Only for a connection in autocommit outside any `atomic` block, so Django has no
+    transaction state to keep; database errors reach the caller as Django's own.
+    """
+
+    def __init__(self, wrapper):
+        self.wrapper = wrapper
+
+    @async_unsafe  # as Django's own cursor and transaction are
+    def __enter__(self) -> None:
+        self.wrapper.validate_thread_sharing()
+        with self.wrapper.wrap_database_errors:
+            self.wrapper.connection.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind, error, traceback) -> bool:
+        raw = self.wrapper.connection
+        with self.wrapper.wrap_database_errors:
+            if kind is None:
+                try:
+                    raw.execute("COMMIT")
+                    return False
+                except BaseException:
+                    if raw.in_transaction:
+                        raw.execute("ROLLBACK")
+                    raise
+            if raw.in_transaction:
+                raw.execute("ROLLBACK")
+        return False
 
 
 def write(batch: Batch) -> State | None:
@@ -100,10 +152,10 @@ def write(batch: Batch) -> State | None:
     The state returned is locked until the transaction ends, so a batch rebuilt on it is
     written by the next call. Nothing is written when the state has moved.
     """
-    postgresql = connection.vendor == "postgresql"
-    found = _write_postgresql(batch) if postgresql else _write_sqlite(batch)
+    db = connections[DEFAULT_DB_ALIAS]
+    found = _write_postgresql(batch) if db.vendor == "postgresql" else _write_sqlite(batch, db)
     _hint.state = (
-        None if found is not None else (connection.alias, batch.size_after, batch.frontier)
+        None if found is not None else (DEFAULT_DB_ALIAS, batch.size_after, batch.frontier)
     )
     return found
 
@@ -182,25 +234,30 @@ def _write_postgresql(batch: Batch) -> State | None:
 def _sqlite_statements() -> tuple[str, str, str]:
     """Return the statements of an append: move the state if unchanged, insert the rows."""
     columns = ", ".join(connection.ops.quote_name(field.column) for field in ENTRY_FIELDS)
-    placeholders = ", ".join(["%s"] * len(ENTRY_FIELDS))
+    placeholders = ", ".join(["?"] * len(ENTRY_FIELDS))
     # Table and column names come from the models, values are parameters.
     return (
-        f"UPDATE {_STATE} SET size = %s, frontier = %s "  # noqa: S608
-        "WHERE id = 1 AND size = %s AND frontier = %s",
+        f"UPDATE {_STATE} SET size = ?, frontier = ? "  # noqa: S608
+        "WHERE id = 1 AND size = ? AND frontier = ?",
         f"INSERT INTO {_ENTRY} ({columns}) VALUES ({placeholders})",  # noqa: S608
-        f"INSERT INTO {_NODE} (key, hash) VALUES (%s, %s)",  # noqa: S608
+        f"INSERT INTO {_NODE} (key, hash) VALUES (?, ?)",  # noqa: S608
     )
 
 
-def _write_sqlite(batch: Batch) -> State | None:
+def _write_sqlite(batch: Batch, db) -> State | None:
+    """Run the statements on the sqlite3 connection itself, with `?` placeholders.
+
+    Django's cursor wrapper cost ~8 µs a statement, about what SQLite took to run it.
+    """
     move, insert_entry, insert_node = _sqlite_statements()
-    stamp = connection.ops.adapt_datetimefield_value(batch.rows[0][_CREATED_AT])
-    with connection.cursor() as cursor:
-        cursor.execute(move, [batch.size_after, batch.frontier, batch.size, batch.stored])
-        if cursor.rowcount != 1:
+    stamp = db.ops.adapt_datetimefield_value(batch.rows[0][_CREATED_AT])
+    raw = db.connection
+    with db.wrap_database_errors:
+        if raw.execute(move, (batch.size_after, batch.frontier, batch.size, batch.stored)
+                       ).rowcount != 1:
             return state_locked()
-        cursor.executemany(insert_entry, [
+        raw.executemany(insert_entry, [
             (*row[:_CREATED_AT], stamp, *row[_CREATED_AT + 1:]) for row in batch.rows
         ])
-        cursor.executemany(insert_node, batch.nodes)
+        raw.executemany(insert_node, batch.nodes)
     return None

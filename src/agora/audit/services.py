@@ -8,13 +8,15 @@ holds that size and frontier, locking it (`appends` says how, per database).
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.db import connection, transaction
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 
 from agora.audit import appends, keys, merkle
 from agora.audit.appends import state_locked as _state_locked
-from agora.audit.canonical import head_message, leaf_data, subject_pseudonym
+from agora.audit.canonical import HASHED_FIELDS, head_message, leaf_values, subject_pseudonym
 from agora.audit.exceptions import NoTreeHead
 from agora.audit.models import LogEntry, TreeHead
 from agora.audit.selectors import nodes_fetch, tree_root
@@ -67,61 +69,59 @@ class EntryDraft:
                 errors=[{"field": field, "message": message} for field, message in problems],
             )
 
-    def fields(self, seq: int, now) -> dict:
-        """Return the stored fields of this entry at position `seq`, its leaf hash computed."""
-        fields = {
-            "seq": seq,
-            "created_at": now,
-            "actor_kind": self.actor.kind,
-            "actor_id": self.actor.id,
-            "actor_label": self.actor.label,
-            "organization": self.organization,
-            "on_behalf_of": self.on_behalf_of,
-            "purpose": self.purpose,
-            "legal_basis": self.legal_basis,
-            "action": self.action,
-            "subject_pseudonym": subject_pseudonym(self.subject),
-            "resource_type": self.resource_type,
-            "resource_id": self.resource_id,
-            "decision": self.decision,
-            "reason": self.reason,
-        }
-        fields["leaf_hash"] = merkle.leaf_hash(leaf_data(fields))
-        fields["subject"] = self.subject or None
-        return fields
+    def row(self, seq: int, now: datetime) -> tuple:
+        """Return this entry's stored row at position `seq` (`ROW_NAMES`), its leaf hash last."""
+        hashed = [
+            seq, now, self.actor.kind, self.actor.id, self.actor.label, self.organization,
+            self.on_behalf_of, self.purpose, self.legal_basis, self.action,
+            subject_pseudonym(self.subject), self.resource_type, self.resource_id,
+            self.decision, self.reason,
+        ]
+        leaf = merkle.leaf_hash(leaf_values(hashed))
+        return (*hashed[:_SUBJECT], self.subject or None, *hashed[_SUBJECT:], leaf)
 
 
-def _frontier(state: appends.State) -> dict[tuple[int, int], bytes]:
-    """Return the perfect subtrees of [0, size) from the state row, or the stored nodes."""
-    nodes = merkle.perfect_nodes(0, state.size)
-    frontier = bytes(state.frontier)
-    if len(frontier) != merkle.HASH_SIZE * len(nodes):  # missing or stale: read the nodes
-        return nodes_fetch(nodes)
+# The stored row is the hashed fields (HASHED_FIELDS) with the raw subject before its
+# pseudonym, and the leaf hash last: the order of the model's columns.
+ROW_NAMES = (*HASHED_FIELDS[:10], "subject", *HASHED_FIELDS[10:], "leaf_hash")
+_SUBJECT = ROW_NAMES.index("subject")
+if tuple(field.attname for field in appends.ENTRY_FIELDS) != ROW_NAMES:
+    raise ImproperlyConfigured("LogEntry's columns moved: update EntryDraft.row and ROW_NAMES.")
+
+
+def _frontier(state: appends.State) -> list[bytes]:
+    """Return the perfect subtrees of [0, size), left first: from the state row, or the nodes."""
     size = merkle.HASH_SIZE
-    return {node: frontier[n * size:(n + 1) * size] for n, node in enumerate(nodes)}
+    frontier = bytes(state.frontier)
+    if len(frontier) != size * state.size.bit_count():  # missing or stale: read the nodes
+        nodes = merkle.perfect_nodes(0, state.size)
+        known = nodes_fetch(nodes)
+        return [known[node] for node in nodes]
+    return [frontier[start:start + size] for start in range(0, len(frontier), size)]
 
 
-_ENTRY_NAMES = [field.attname for field in appends.ENTRY_FIELDS]
+def _batch(entries: list[EntryDraft], state: appends.State, now: datetime) -> appends.Batch:
+    """Hash the entries at the end of the log in `state`, with the nodes they complete.
 
-
-def _batch(entries: list[EntryDraft], state: appends.State, now) -> appends.Batch:
-    """Hash the entries at the end of the log in `state`, with the nodes they complete."""
-    size = state.size
-    known = _frontier(state)
+    The frontier is a stack of perfect subtrees, largest first: leaf `seq` completes one
+    node per trailing 1 bit of `seq`, each the hash of the top of the stack and the node
+    below it, and the last one it completes goes on the stack.
+    """
+    stack = _frontier(state)
     rows, nodes = [], []
-    for seq, draft in enumerate(entries, start=size):
-        fields = draft.fields(seq, now)
-        rows.append(tuple(fields[name] for name in _ENTRY_NAMES))
-        current = fields["leaf_hash"]
-        known[(0, seq)] = current
+    for seq, draft in enumerate(entries, start=state.size):
+        row = draft.row(seq, now)
+        rows.append(row)
+        current, level, index = row[-1], 0, seq
         nodes.append((merkle.node_key(0, seq), current))
-        for level, index in merkle.completed_nodes(seq)[1:]:
-            current = merkle.node_hash(known[(level - 1, 2 * index)], current)
-            known[(level, index)] = current
+        while index & 1:
+            current = merkle.node_hash(stack.pop(), current)
+            level, index = level + 1, index >> 1
             nodes.append((merkle.node_key(level, index), current))
-    frontier = b"".join(known[node] for node in merkle.perfect_nodes(0, size + len(rows)))
+        stack.append(current)
     return appends.Batch(
-        size=size, stored=bytes(state.frontier), rows=rows, nodes=nodes, frontier=frontier
+        size=state.size, stored=bytes(state.frontier), rows=rows, nodes=nodes,
+        frontier=b"".join(stack),
     )
 
 
@@ -130,13 +130,14 @@ def log_append_many(entries: list[EntryDraft]) -> list[LogEntry]:
 
     Inside a caller's transaction no savepoint is taken: a failed append dooms the
     caller's transaction, so a change can never commit without its entry (and a savepoint
-    would cost PostgreSQL two more round trips per append).
+    would cost PostgreSQL two more round trips per append). Outside one, the append is
+    its own transaction (`appends.transaction`).
     """
     if not entries:
         return []
     for draft in entries:
         draft.check()
-    with transaction.atomic(savepoint=False):
+    with appends.transaction():
         # Hash against the state this process last left; if another writer has moved it,
         # `write` returns the state it found, locked, and the second write cannot miss.
         state = appends.state_hint() or _state_locked()
@@ -146,7 +147,7 @@ def log_append_many(entries: list[EntryDraft]) -> list[LogEntry]:
             if found is None:
                 break
             state = found
-    return [LogEntry.from_db(connection.alias, None, row) for row in batch.rows]
+    return [LogEntry.from_db(DEFAULT_DB_ALIAS, None, row) for row in batch.rows]
 
 
 def log_append(

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from agora.audit import merkle
-from agora.audit.canonical import HASHED_FIELDS, head_message, leaf_data
+from agora.audit.canonical import HASHED_FIELDS, head_message, leaf_values
 from agora.audit.models import LogEntry, LogNode, LogState, SigningKey, TreeHead
 from agora.core.platform_key import signature_valid
 
@@ -112,7 +112,7 @@ def _check_entry(seq: int, expected: int, row: tuple, stored_node) -> bytes:
         raise _Failed("gap", expected, f"Entry {expected} is missing (the next is {seq}).")
     if seq < expected:
         raise _Failed("gap", seq, f"Entry {seq} appears twice.")
-    leaf = merkle.leaf_hash(leaf_data(dict(zip(HASHED_FIELDS, row[:-1], strict=True))))
+    leaf = merkle.leaf_hash(leaf_values(row[:-1]))  # HASHED_FIELDS, then leaf_hash
     stored_leaf = bytes(row[-1])
     at_position = stored_node is not None and stored_node[0] == merkle.node_key(0, seq)
     if at_position and bytes(stored_node[1]) != stored_leaf:
