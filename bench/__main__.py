@@ -6,9 +6,9 @@
 
 import sys
 
-from bench import access_filter, audit_log
+from bench import access_filter, audit_log, latency
 
-BENCHMARKS = {"audit": audit_log.main, "access": access_filter.main}
+BENCHMARKS = {"audit": audit_log.main, "access": access_filter.main, "latency": latency.main}
 
 if __name__ == "__main__":
     names = sys.argv[1:] or list(BENCHMARKS)

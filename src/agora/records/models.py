@@ -42,6 +42,10 @@ class Record(models.Model):
             models.Index(fields=["subject", "category", "owner", "classification"],
                          name="record_person_access"),
             models.Index(fields=["owner", "classification"]),
+            # A category's records newest first (`records_in_category`): the index gives
+            # the order, so a page stops after its rows instead of sorting the category
+            # (docs/benchmarks.md, "Latency at size"). The key breaks ties as the order does.
+            models.Index(fields=["category", "updated_at", "id"], name="record_category_recent"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -5,7 +5,8 @@ The records a viewer may read are chosen inside the database query by
 one its basis and the fields it may show. Every read appends one entry per record
 returned; an attempt that returns nothing (unknown person, nothing readable, unknown
 purpose) appends one refused entry with the reason. Nothing here returns a record
-without its entry being written in the same transaction.
+about a person without its entry being written in the same transaction (records about
+no one, in a category listing, are not personal data and are not logged).
 """
 
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from agora.access.decisions import Decision, decide
 from agora.access.filters import readable_records_filter
-from agora.access.models import Purpose
+from agora.access.models import DataCategory, Purpose
 from agora.access.register import PurposeCover, purpose_cover
 from agora.access.viewers import Viewer
 from agora.audit.services import EntryDraft, log_append_many
@@ -182,6 +183,67 @@ def records_for_person(
             ))
         log_append_many(drafts)
     return RecordPage(items=items, total=total)
+
+
+@dataclass(frozen=True)
+class CategoryPage:
+    items: list[SharedRecord]
+    more: bool  # whether a later page holds more readable records (no total: see below)
+
+
+def records_in_category(
+    *,
+    viewer: Viewer | None,
+    purpose: Purpose | None,
+    category: DataCategory | None,
+    limit: int = 50,
+    offset: int = 0,
+    now: datetime | None = None,
+) -> CategoryPage:
+    """Return the newest records of one category this viewer may read, and log each read.
+
+    A page and whether another follows, but no total: counting every readable record of
+    a category means walking all of it, while a page newest first stops as soon as it is
+    full (the index `record_category_recent` serves the order; docs/benchmarks.md,
+    "Latency at size"). Personal records need a purpose the viewer's organisation declared
+    for the category; without one only what needs no purpose is listed. No viewer or no
+    category: an empty page, nothing logged (nothing about anyone was asked for).
+    """
+    limit = max(1, min(limit, MAX_PAGE))
+    offset = max(0, offset)
+    if viewer is None or category is None:
+        return CategoryPage(items=[], more=False)
+    now = now or timezone.now()
+    with transaction.atomic():
+        cover = purpose_cover(viewer, purpose)
+        rows = list(
+            Record.objects.filter(category=category)
+            .filter(readable_records_filter(viewer=viewer, purpose=purpose, now=now,
+                                            cover=cover))
+            .select_related("owner", "category", "subject")
+            .order_by("-updated_at", "-pk")[offset:offset + limit + 1]
+        )
+        page, more = rows[:limit], len(rows) > limit
+        drafts: list[EntryDraft] = []
+        items: list[SharedRecord] = []
+        for record, decision in _decide_each(viewer, page, purpose, now, cover):
+            if record.subject_id is None and not decision.permitted:
+                continue  # nothing about anyone: the filter and the rules disagreed, skip it
+            legal_basis = entries.legal_basis_of(decision, purpose, category.is_special)
+            if record.subject_id is not None:  # a read of personal data is logged
+                drafts.append(entries.draft(
+                    viewer=viewer, action="record.read", permitted=decision.permitted,
+                    reason=decision.reason, purpose=purpose, legal_basis=legal_basis,
+                    subject=record.subject, resource_id=str(record.public_id),
+                ))
+            if decision.permitted:
+                items.append(SharedRecord(
+                    record=record, fields=fields_reduce(record.fields, decision.fields_allowed),
+                    decision=decision, legal_basis=legal_basis,
+                ))
+        if drafts:
+            log_append_many(drafts)
+    return CategoryPage(items=items, more=more)
 
 
 def person_lookup(
