@@ -194,6 +194,9 @@ def _load_log(rng: random.Random) -> None:
         indexes = cursor.fetchall()
         for name, _ in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
+        # Entries appended by an earlier run of the records' scenarios (AGORA_BENCH_NO_LOG).
+        for table in ("audit_treehead", "audit_lognode", "audit_logentry"):
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (fixed names)
         access_filter._bulk_rows("audit_logentry", columns, _log_rows(rng))
         for _, sql in indexes:
             cursor.execute(sql)
