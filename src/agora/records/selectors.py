@@ -293,8 +293,8 @@ def records_in_category(
     a category means walking all of it, while a page newest first stops as soon as it is
     full (`_newest_readable`; docs/benchmarks.md, "Latency at size"). Personal records
     need a purpose the viewer's organisation declared for the category; without one only
-    what needs no purpose is listed. No viewer or no
-    category: an empty page, nothing logged (nothing about anyone was asked for).
+    what needs no purpose is listed. No viewer or no category: an empty page, nothing
+    logged (nothing about anyone was asked for).
     """
     limit = max(1, min(limit, MAX_PAGE))
     offset = max(0, offset)
