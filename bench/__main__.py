@@ -6,10 +6,11 @@
 
 import sys
 
-from bench import access_filter, audit_log, audit_sqlite_floor, requests, search
+from bench import access_filter, audit_log, audit_sqlite_floor, latency, requests, search
 
 BENCHMARKS = {"audit": audit_log.main, "audit-floor": audit_sqlite_floor.main,
-              "access": access_filter.main, "requests": requests.main, "search": search.main}
+              "access": access_filter.main, "requests": requests.main, "search": search.main,
+              "latency": latency.main}
 
 if __name__ == "__main__":
     names = sys.argv[1:] or list(BENCHMARKS)

@@ -53,22 +53,41 @@ class Throwaway:
             return False
         return True
 
+    def postgres_keep(self) -> bool:
+        """Create the PostgreSQL database unless it exists (a kept world); False if unreachable."""
+        import psycopg
+
+        try:
+            with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as connection:
+                found = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                           [self.postgres_db]).fetchone()
+                if not found:
+                    connection.execute(f"CREATE DATABASE {self.postgres_db}")
+        except psycopg.OperationalError as error:
+            print(f"PostgreSQL is unreachable ({error}); skipping it.", file=sys.stderr)
+            return False
+        return True
+
     def remove_sqlite(self) -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{self.sqlite_file}{suffix}").unlink(missing_ok=True)
 
-    def run_each(self, module: str, databases=("sqlite", "postgres")) -> list[dict]:
+    def run_each(self, module: str, databases=("sqlite", "postgres"), *,
+                 keep: bool = False) -> list[dict]:
         """Run `python -m module <database>` on each fresh database; return their figures.
 
         Each run gets its own process (Django is set up once per process) and a database
-        made for it and removed afterwards; PostgreSQL is skipped when unreachable.
+        made for it and removed afterwards; PostgreSQL is skipped when unreachable. With
+        `keep`, a database left by an earlier run is used again and kept afterwards (the
+        benchmark then decides whether its world is already built).
         """
         BENCH_DIR.mkdir(parents=True, exist_ok=True)
         figures = []
         for which in databases:
             if which == "sqlite":
-                self.remove_sqlite()
-            elif not self.postgres("create"):
+                if not keep:
+                    self.remove_sqlite()
+            elif not (self.postgres_keep() if keep else self.postgres("create")):
                 continue
             try:
                 done = subprocess.run(  # noqa: S603 (our own module, fixed arguments)
@@ -77,8 +96,8 @@ class Throwaway:
                 )
                 figures.append(json.loads(done.stdout.strip().splitlines()[-1]))
             finally:
-                if which == "postgres":
+                if not keep and which == "postgres":
                     self.postgres("drop")
-                else:
+                elif not keep:
                     self.remove_sqlite()
         return figures

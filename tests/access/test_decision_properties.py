@@ -26,6 +26,7 @@ from agora.access.viewers import (
 )
 from agora.organizations.models import Membership
 from agora.records.models import Record
+from agora.records.selectors import MAX_PAGE, records_in_category
 from tests.access.conftest import category, purpose
 from tests.factories import (
     AgreementFactory,
@@ -382,4 +383,35 @@ def test_decision_and_one_subject_filter_agree(
                         who, spec, decision.reason)
                     assert (decision.permitted and about) == (record in narrowed), (
                         who, spec, decision.reason, "narrowed")
+        transaction.set_rollback(True)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(**WORLDS)
+def test_decision_and_category_listing_agree(
+    db, members_spec, declaration_specs, limits, agreement_specs, consent_specs, record_specs,
+    purpose_code
+):
+    """The category listing, which gathers its candidates by route (own organisation,
+    about no one, own person, each granting provider, consenting people) before the filter,
+    lists exactly the records of the category `decide` permits, newest first."""
+    with transaction.atomic():
+        world, staff = build(members_spec, agreement_specs, consent_specs, record_specs,
+                             declaration_specs, limits)
+        reason = None if purpose_code is None else purpose(purpose_code)
+        categories = {record.category for record in world.records}
+        for viewer, who in every_viewer(world, staff):
+            for listed_category in categories:
+                page = records_in_category(viewer=viewer, purpose=reason,
+                                           category=listed_category, limit=MAX_PAGE, now=NOW)
+                permitted = {
+                    record.pk for record in world.records
+                    if record.category == listed_category
+                    and decide(viewer=viewer, record=record, purpose=reason, now=NOW).permitted
+                }
+                assert {item.record.pk for item in page.items} == permitted, (who, reason)
+                stamps = [(item.record.updated_at, item.record.pk) for item in page.items]
+                assert stamps == sorted(stamps, reverse=True)
         transaction.set_rollback(True)

@@ -1,9 +1,19 @@
 """Reading a person's records: filtered in the query, reduced to the allowed fields, logged."""
 
+from datetime import timedelta
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from agora.records.selectors import person_lookup, purpose_find, records_for_person
+from agora.access.models import DataCategory
+from agora.records.models import Record
+from agora.records.selectors import (
+    person_lookup,
+    purpose_find,
+    records_for_person,
+    records_in_category,
+)
 from tests.factories import PersonFactory
 from tests.records.helpers import (
     BENEFIT_FIELDS,
@@ -210,3 +220,56 @@ def test_a_person_with_no_records_sees_their_own_request_as_permitted(person):
     entry = last_entries(1)[0]
     assert (entry.action, entry.decision) == ("record.list", "permit")
     assert entry.reason == "No organisation holds a record about this person."
+
+
+def list_category(viewer, code="income-and-benefits", purpose_code="benefit-assessment",
+                  **kwargs):
+    return records_in_category(viewer=viewer, purpose=purpose_find(purpose_code),
+                               category=DataCategory.objects.get(code=code), **kwargs)
+
+
+def test_category_listing_is_newest_first_and_logs_each_personal_read(benefits, person):
+    older = make_record(benefits, person, title="Older")
+    newer = make_record(benefits, person, title="Newer")
+    about_no_one = make_record(benefits, None, title="Leaflet", classification="open")
+    make_record(benefits, person, category="housing")  # another category: not listed
+    Record.objects.filter(pk=older.pk).update(updated_at=timezone.now() - timedelta(days=2))
+    Record.objects.filter(pk=about_no_one.pk).update(
+        updated_at=timezone.now() - timedelta(days=1))
+    before = log_count()
+    page = list_category(staff_viewer(benefits))
+    assert [item.record.title for item in page.items] == ["Newer", "Leaflet", "Older"]
+    assert page.more is False
+    assert log_count() == before + 2  # the leaflet is about no one: nothing to log
+    assert {e.resource_id for e in last_entries(2)} == {str(newer.public_id),
+                                                         str(older.public_id)}
+
+
+def test_category_listing_shows_only_what_the_viewer_may_read(benefits, council, person):
+    make_record(benefits, person, title="Benefits' own")
+    make_record(council, person, title="Council's own")
+    viewer = staff_viewer(council)
+    assert [i.record.title for i in list_category(viewer).items] == ["Council's own"]
+    make_agreement(benefits, council)  # income and benefits, for benefit assessment
+    assert [i.record.title for i in list_category(viewer).items] == [
+        "Council's own", "Benefits' own"]
+    # Another purpose the agreement does not name: the council's own records only.
+    assert [i.record.title for i in list_category(viewer, purpose_code="debt-advice").items
+            ] == ["Council's own"]
+    # No purpose: no personal record at all, not even its own.
+    assert records_in_category(viewer=viewer, purpose=None, category=DataCategory.objects.get(
+        code="income-and-benefits")).items == []
+
+
+def test_category_listing_pages_and_fails_closed(benefits, person):
+    for number in range(3):
+        make_record(benefits, person, title=f"Claim {number}")
+    viewer = staff_viewer(benefits)
+    first = list_category(viewer, limit=2)
+    second = list_category(viewer, limit=2, offset=2)
+    assert (len(first.items), first.more, len(second.items), second.more) == (2, True, 1, False)
+    assert {i.record.pk for i in first.items}.isdisjoint({i.record.pk for i in second.items})
+    before = log_count()
+    assert list_category(None).items == []
+    assert records_in_category(viewer=viewer, purpose=None, category=None).items == []
+    assert log_count() == before

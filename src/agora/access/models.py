@@ -285,7 +285,13 @@ class Consent(models.Model):
 
     class Meta:
         ordering = ["-given_at"]
-        indexes = [models.Index(fields=["person", "recipient"])]
+        indexes = [
+            models.Index(fields=["person", "recipient"]),
+            # The consents a recipient holds for one purpose: what the access filter and
+            # the category listing's route of consenting people look up, a twelfth of the
+            # recipient's consents instead of all (docs/benchmarks.md, "Latency at size").
+            models.Index(fields=["recipient", "purpose"], name="consent_recipient_purpose"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} → {self.recipient} ({self.purpose.code})"

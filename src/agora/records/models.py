@@ -42,6 +42,16 @@ class Record(models.Model):
             models.Index(fields=["subject", "category", "owner", "classification"],
                          name="record_person_access"),
             models.Index(fields=["owner", "classification"]),
+            # A category's records newest first (`records_in_category`): the index gives
+            # the order, so a page stops after its rows instead of sorting the category
+            # (docs/benchmarks.md, "Latency at size"). The key breaks ties as the order does.
+            models.Index(fields=["category", "updated_at", "id"], name="record_category_recent"),
+            # The routes of `records_in_category` that a viewer may read: an organisation's
+            # records of a category, and the records about no one, each newest first.
+            models.Index(fields=["owner", "category", "updated_at", "id"],
+                         name="record_owner_recent"),
+            models.Index(fields=["category", "classification", "updated_at", "id"],
+                         name="record_no_one_recent", condition=models.Q(subject__isnull=True)),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -5,7 +5,8 @@ The records a viewer may read are chosen inside the database query by
 one its basis and the fields it may show. Every read appends one entry per record
 returned; an attempt that returns nothing (unknown person, nothing readable, unknown
 purpose) appends one refused entry with the reason. Nothing here returns a record
-without its entry being written in the same transaction.
+about a person without its entry being written in the same transaction (records about
+no one, in a category listing, are not personal data and are not logged).
 """
 
 from collections.abc import Collection
@@ -13,14 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from agora.access.decisions import Decision, decide
+from agora.access.decisions import OPEN_LEVELS, Decision, decide
 from agora.access.filters import readable_records_filter
-from agora.access.models import DataCategory, Purpose
-from agora.access.register import PurposeCover, purpose_cover
+from agora.access.models import AgreementGrant, Consent, DataCategory, Purpose
+from agora.access.register import LOOK_UP, PurposeCover, purpose_cover
 from agora.access.viewers import Viewer
 from agora.audit.services import EntryDraft, log_append_many
 from agora.people.models import Person
@@ -190,6 +192,151 @@ def records_for_person(
             ))
         log_append_many(drafts)
     return RecordPage(items=items, total=total)
+
+
+_TABLE = f'"{Record._meta.db_table}"'
+_NEWEST_FIRST = f'ORDER BY {_TABLE}."updated_at" DESC, {_TABLE}."id" DESC'
+# Plain SQL, written once (fixed names): building them through the ORM on every call
+# cost more than running them. Either may name more than the filter lets through (any
+# grant or consent, in force or not): the filter still decides.
+_PROVIDERS = (
+    f'SELECT DISTINCT "provider_id" FROM "{AgreementGrant._meta.db_table}" '  # noqa: S608
+    'WHERE "recipient_id" = %s AND "purpose_id" = %s AND "category_id" = %s '
+    'AND "provider_id" <> %s ORDER BY "provider_id"'
+)
+_CONSENTED = (
+    f'{_TABLE}."subject_id" IN (SELECT c."person_id" FROM "{Consent._meta.db_table}" c '  # noqa: S608
+    f'INNER JOIN "{Consent.categories.through._meta.db_table}" cc ON cc."consent_id" = c."id" '
+    'WHERE c."recipient_id" = %s AND c."purpose_id" = %s AND cc."datacategory_id" = %s)'
+)
+
+
+def _category_routes(viewer: Viewer, purpose: Purpose | None,
+                     category: DataCategory) -> list[tuple[str, list, bool]]:
+    """Return conditions that together hold every record of the category the viewer may
+    read, each one an index can walk: (SQL, its parameters, whether newest first).
+
+    They follow the filter's branches (`access.filters._readable`): the viewer's own
+    organisation's records, records about no one, the viewer's own as a person, and for a
+    purpose the records of each organisation that grants the category to the viewer's by
+    agreement and those of the people who consented to it. Each may hold more than is
+    readable (the filter still decides); none may miss a readable record. All but the
+    consenting people's are walked newest first; they have few records each, found
+    through them (the index `record_person_access`) rather than by walking the category.
+    """
+    # Records about no one anyone may read, one route per level (each an index range).
+    routes = [(f'{_TABLE}."subject_id" IS NULL AND {_TABLE}."classification" = %s', [level],
+               True) for level in sorted(OPEN_LEVELS)]
+    organization = viewer.organization_id
+    owner = f'{_TABLE}."owner_id" = %s'
+    if organization is not None:
+        routes.append((owner, [organization], True))
+    if viewer.person_id is not None:
+        routes.append((f'{_TABLE}."subject_id" = %s', [viewer.person_id], True))
+    if purpose is not None and organization is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(_PROVIDERS, [organization, purpose.pk, category.pk, organization])
+            providers = [row[0] for row in cursor.fetchall()]
+        routes += [(owner, [provider], True) for provider in providers]
+        routes.append((_CONSENTED, [organization, purpose.pk, category.pk], False))
+    return routes
+
+
+def _newest_readable(readable: QuerySet, routes: list[tuple[str, list, bool]],
+                     count: int) -> RawSQL:
+    """Return SQL selecting the ids of the `count` newest readable records of each route.
+
+    The newest `count` readable records are among them. Each route is its own subquery
+    with its own order and limit, so each walks its index newest first and stops once it
+    has `count` readable rows, rather than one walk of the whole category that a viewer
+    who may read little of it would take to the end (docs/benchmarks.md, "Latency at
+    size"). Written here, not through the ORM: Django cannot limit the parts of a union
+    on SQLite, and compiling the filtered query once, not once per route, saves most of
+    the time the ORM would add.
+    """
+    base, base_params = readable.order_by().values("pk").query.sql_with_params()
+    # `base` ends with its WHERE clause, whose top level is a conjunction (filter()
+    # calls): one more condition can be ANDed on.
+    parts, params = [], []
+    for number, (route, route_params, newest_first) in enumerate(routes):
+        tail = f" {_NEWEST_FIRST} LIMIT {int(count)}" if newest_first else ""
+        parts.append(f"SELECT * FROM ({base} AND {route}{tail}) route{number}")  # noqa: S608
+        params.extend([*base_params, *route_params])
+    return RawSQL(" UNION ALL ".join(parts), params)  # noqa: S611 (compiled, parameters apart)
+
+
+def category_readable(*, viewer: Viewer, purpose: Purpose | None, category: DataCategory,
+                      now: datetime, newest: int,
+                      cover: PurposeCover | None = LOOK_UP) -> QuerySet[Record]:
+    """Return the `newest` records of the category this viewer may read, newest first.
+
+    The query `records_in_category` runs (the latency benchmark times it alone). Nothing
+    is logged here: the caller logs what it shows.
+    """
+    readable = Record.objects.filter(category=category).filter(readable_records_filter(
+        viewer=viewer, purpose=purpose, now=now, cover=cover))
+    routes = _category_routes(viewer, purpose, category)
+    return (Record.objects.filter(pk__in=_newest_readable(readable, routes, newest))
+            .order_by("-updated_at", "-pk"))
+
+
+@dataclass(frozen=True)
+class CategoryPage:
+    items: list[SharedRecord]
+    more: bool  # whether a later page holds more readable records (no total: see below)
+
+
+def records_in_category(
+    *,
+    viewer: Viewer | None,
+    purpose: Purpose | None,
+    category: DataCategory | None,
+    limit: int = 50,
+    offset: int = 0,
+    now: datetime | None = None,
+) -> CategoryPage:
+    """Return the newest records of one category this viewer may read, and log each read.
+
+    A page and whether another follows, but no total: counting every readable record of
+    a category means walking all of it, while a page newest first stops as soon as it is
+    full (`_newest_readable`; docs/benchmarks.md, "Latency at size"). Personal records
+    need a purpose the viewer's organisation declared for the category; without one only
+    what needs no purpose is listed. No viewer or no category: an empty page, nothing
+    logged (nothing about anyone was asked for).
+    """
+    limit = max(1, min(limit, MAX_PAGE))
+    offset = max(0, offset)
+    if viewer is None or category is None:
+        return CategoryPage(items=[], more=False)
+    now = now or timezone.now()
+    with transaction.atomic():
+        cover = purpose_cover(viewer, purpose)
+        rows = list(
+            category_readable(viewer=viewer, purpose=purpose, category=category, now=now,
+                              cover=cover, newest=offset + limit + 1)
+            .select_related("owner", "category", "subject")[offset:offset + limit + 1]
+        )
+        page, more = rows[:limit], len(rows) > limit
+        drafts: list[EntryDraft] = []
+        items: list[SharedRecord] = []
+        for record, decision in _decide_each(viewer, page, purpose, now, cover):
+            if record.subject_id is None and not decision.permitted:
+                continue  # nothing about anyone: the filter and the rules disagreed, skip it
+            legal_basis = entries.legal_basis_of(decision, purpose, category.is_special)
+            if record.subject_id is not None:  # a read of personal data is logged
+                drafts.append(entries.draft(
+                    viewer=viewer, action="record.read", permitted=decision.permitted,
+                    reason=decision.reason, purpose=purpose, legal_basis=legal_basis,
+                    subject=record.subject, resource_id=str(record.public_id),
+                ))
+            if decision.permitted:
+                items.append(SharedRecord(
+                    record=record, fields=fields_reduce(record.fields, decision.fields_allowed),
+                    decision=decision, legal_basis=legal_basis,
+                ))
+        if drafts:
+            log_append_many(drafts)
+    return CategoryPage(items=items, more=more)
 
 
 def person_lookup(
