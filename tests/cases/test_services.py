@@ -138,3 +138,34 @@ def test_the_resident_reads_their_request_and_its_timeline():
     view = case_read(viewer=me, reference=case.reference)
     assert view.as_resident and view.status.resident_text.startswith("We have received")
     assert [e.kind for e in view.events] == ["status"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_references_stay_unique_when_four_threads_create_at_once():
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite takes one writer at a time (IMMEDIATE transactions); the "
+                    "concurrent case is PostgreSQL's row lock on the counter")
+    service = service_make(OrganizationFactory(slug="riverton-council"))
+    viewers = [resident() for _ in range(4)]
+    made, errors = [], []
+
+    def work(viewer):
+        try:
+            for _ in range(10):
+                made.append(case_create(viewer=viewer, service=service).reference)
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(v,)) for v in viewers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors and len(made) == 40 and len(set(made)) == 40
+    assert sorted(int(r[-6:]) for r in made) == list(range(1, 41))
