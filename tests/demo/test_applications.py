@@ -31,12 +31,12 @@ def test_only_services_without_a_form_get_the_demo_form():
     council = OrganizationFactory()
     own = {"type": "object", "properties": {"a": {"type": "string"}}}
     Service.objects.create(provider=council, code="council-tax-reduction", name="CTR")
-    Service.objects.create(provider=council, code="food-parcel", name="Food",
+    Service.objects.create(provider=council, code="food-parcels", name="Food",
                            form_schema=own)
     assert applications_load() == 1
     assert applications_load() == 0
     assert Service.objects.get(code="council-tax-reduction").form_schema == COUNCIL_TAX_REDUCTION
-    assert Service.objects.get(code="food-parcel").form_schema == own
+    assert Service.objects.get(code="food-parcels").form_schema == own
 
 
 def test_a_demo_resident_gets_answers_filled_in_from_the_councils_records(riverton):

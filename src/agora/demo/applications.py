@@ -98,7 +98,7 @@ FOOD_PARCEL = {
     },
 }
 
-DEMO_FORMS = {"council-tax-reduction": COUNCIL_TAX_REDUCTION, "food-parcel": FOOD_PARCEL}
+DEMO_FORMS = {"council-tax-reduction": COUNCIL_TAX_REDUCTION, "food-parcels": FOOD_PARCEL}
 
 
 def applications_load() -> int:

@@ -56,7 +56,7 @@ SERVICES = (
                 questions=(("household_income", 14200), ("children_under_16", 2))),
     DemoService("housing-register", "Join the housing register", "riverton-housing-authority",
                 56, questions=(("current_tenure", "private_rent"), ("bedrooms_needed", 3))),
-    DemoService("food-parcel", "Emergency food parcel", "riverton-food-bank", 3,
+    DemoService("food-parcels", "Emergency food parcel", "riverton-food-bank", 3,
                 questions=(("people_in_household", 4), ("dietary_needs", "none"))),
     DemoService("energy-hardship-fund", "Energy hardship fund", "riverton-energy", 21,
                 questions=(("arrears", 420), ("prepayment_meter", True))),

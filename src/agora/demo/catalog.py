@@ -15,6 +15,7 @@ from agora.catalog.models import Contact, Location, Question, Schedule, Service,
 from agora.catalog.questions import QUESTIONS, questions_load
 from agora.catalog.services import service_create
 from agora.core.actors import SYSTEM
+from agora.demo.applications import DEMO_FORMS
 from agora.demo.generator import stable_uuid
 from agora.organizations.models import Organization
 from agora.topics.models import Topic
@@ -519,6 +520,8 @@ def catalog_load(*, seed: int, step: Callable[[str], None]) -> int:
                    .values_list("code", flat=True))
     created = 0
     for provider, code, name, topics, summary, details, rule, form_schema in SERVICES:
+        # The applications part's forms fill answers in from the town's records; they win.
+        form_schema = DEMO_FORMS.get(code, form_schema)
         if code not in existing:
             service = service_create(
                 actor=SYSTEM, provider=providers[provider], code=code, topics=topics,
