@@ -123,6 +123,18 @@ def test_expired_ids_are_purged_on_the_next_accepted_token(keyed):
     assert not UsedTokenId.objects.filter(jti="old").exists()
 
 
+def test_a_busy_client_has_its_last_use_written_once_a_minute(keyed):
+    clients = type(keyed.client).objects.filter(pk=keyed.client.pk)
+    token_verify(token=keyed.token())
+    first = clients.get().last_used_at
+    token_verify(token=keyed.token())
+    assert clients.get().last_used_at == first
+    clients.update(last_used_at=first - tokens.LAST_USE_RESOLUTION)  # as if a minute ago
+    token_verify(token=keyed.token())
+    assert clients.get().last_used_at > first
+    assert UsedTokenId.objects.filter(client=keyed.client).count() == 3
+
+
 def test_unique_constraint_race_is_a_replay(keyed, monkeypatch):
     token = keyed.token(jti="raced")
     token_verify(token=token)
