@@ -105,6 +105,16 @@ def test_timeline_entries_and_their_bad_input(client, keyed, service):
     assert CaseEvent.objects.filter(case=case).count() == 3
 
 
+def test_a_nul_character_anywhere_in_a_body_is_named_not_a_server_error(client, keyed,
+                                                                        service):
+    for body in ({"service": "pot\u0000hole"},
+                 {"service": service.code, "reporter": {"name": "Ann\u0000"}}):
+        problem = assert_problem(post(client, keyed, "/api/v1/cases", body), 422,
+                                 "invalid-input")
+        assert ["NUL character" in error["message"] for error in problem["errors"]] == [True]
+    assert not Case.objects.exists()
+
+
 def test_the_scope_is_needed(client, council, service):
     reader = make_client(council, scopes=("cases:read",))
     response = post(client, reader, "/api/v1/cases", {"service": service.code})

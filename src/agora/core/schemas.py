@@ -1,7 +1,9 @@
 """Schemas every API app shares: the strict base for request bodies and the problem document."""
 
+from typing import Any
+
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 
 
 class InputSchema(Schema):
@@ -12,6 +14,25 @@ class InputSchema(Schema):
     """
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul_characters(cls, value: Any) -> Any:
+        # PostgreSQL stores no NUL in text or jsonb, SQLite would keep it: refuse it on
+        # both, by name, rather than let one database fail the write.
+        if _holds_nul(value):
+            raise ValueError("Text must not contain the NUL character (U+0000).")
+        return value
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 class ProblemFieldError(Schema):
