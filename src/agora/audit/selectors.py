@@ -4,8 +4,9 @@ Nothing here rehashes the log: a root is the fold of at most log2(n) stored perf
 hashes, and each proof fetches every node it needs in one query. The tree head and
 proofs hold only hashes, so they are public, like a Certificate Transparency log.
 
-The size and the nodes are read with plain SQL: a proof is two short queries, and building
-them through the ORM took longer than running them (docs/benchmarks.md).
+The size and the nodes are read with plain SQL: a proof is one short query (the nodes,
+with the log's size beside them), and building it through the ORM took longer than
+running it (docs/benchmarks.md).
 """
 
 from dataclasses import dataclass
@@ -29,27 +30,61 @@ def log_size() -> int:
     return row[0] if row else 0
 
 
-def _nodes_query(count: int) -> str:
+def _nodes_query(count: int, with_size: bool = False) -> str:
+    size = f"(SELECT size FROM {_STATE} WHERE id = 1), " if with_size else ""  # noqa: S608
     if connection.vendor == "postgresql":  # one statement text for any count: prepared once
-        return f"SELECT key, hash FROM {_NODE} WHERE key = ANY(%s::bigint[])"  # noqa: S608
-    return f"SELECT key, hash FROM {_NODE} WHERE key IN ({', '.join(['%s'] * count)})"  # noqa: S608
+        return f"SELECT {size}key, hash FROM {_NODE} WHERE key = ANY(%s::bigint[])"  # noqa: S608
+    return (f"SELECT {size}key, hash FROM {_NODE} "  # noqa: S608
+            f"WHERE key IN ({', '.join(['%s'] * count)})")
+
+
+def _nodes_read(nodes: list[Node] | set[Node], with_size: bool
+                ) -> tuple[dict[Node, bytes], bool, int | None]:
+    """Return the stored hashes found of these nodes, whether all were, and with
+    `with_size` the log's size read in the same statement (else None)."""
+    keys = {merkle.node_key(*node): node for node in nodes}
+    rows: list = []
+    if keys:
+        wanted = list(keys)
+        with connection.cursor() as cursor:
+            cursor.execute(_nodes_query(len(wanted), with_size),
+                           [wanted] if connection.vendor == "postgresql" else wanted)
+            rows = cursor.fetchall()
+    size = None
+    if with_size:
+        # The size rides on every row; with no row (nothing stored yet) ask for it alone.
+        size = rows[0][0] if rows else log_size()
+        rows = [row[1:] for row in rows]
+    found = {keys[key]: bytes(digest) for key, digest in rows}
+    return found, len(found) == len(keys), size
+
+
+def _complete(nodes: list[Node] | set[Node], found: dict[Node, bytes], complete: bool
+              ) -> dict[Node, bytes]:
+    if not complete:
+        missing = sorted(set(nodes) - set(found))
+        raise LogCorrupted(f"Stored tree nodes are missing, e.g. level/index {missing[0]}.")
+    return found
 
 
 def nodes_fetch(nodes: list[Node] | set[Node]) -> dict[Node, bytes]:
     """Return the stored hashes of these nodes, in one query; refuse if any is missing."""
-    keys = {merkle.node_key(*node): node for node in nodes}
-    if not keys:
-        return {}
-    wanted = list(keys)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _nodes_query(len(wanted)), [wanted] if connection.vendor == "postgresql" else wanted
-        )
-        found = {keys[key]: bytes(digest) for key, digest in cursor.fetchall()}
-    if len(found) != len(keys):
-        missing = sorted(set(keys.values()) - set(found))
-        raise LogCorrupted(f"Stored tree nodes are missing, e.g. level/index {missing[0]}.")
-    return found
+    found, complete, _ = _nodes_read(nodes, with_size=False)
+    return _complete(nodes, found, complete)
+
+
+# The largest tree whose node keys fit a signed 64-bit column; no log grows that far.
+_MAX_TREE = 1 << (63 - merkle.LEVEL_BITS)
+
+
+def _nodes_within(nodes: list[Node] | set[Node], tree_size: int) -> dict[Node, bytes]:
+    """Return the nodes of a proof about the first `tree_size` entries, checking in the
+    same statement that the log holds that many (a larger tree's nodes do not exist)."""
+    if not 0 < tree_size < _MAX_TREE:
+        _check_tree_size(tree_size, log_size())
+    found, complete, size = _nodes_read(nodes, with_size=True)
+    _check_tree_size(tree_size, size)
+    return _complete(nodes, found, complete)
 
 
 def tree_root(size: int) -> bytes:
@@ -59,8 +94,7 @@ def tree_root(size: int) -> bytes:
     return merkle.fold([known[node] for node in nodes])
 
 
-def _check_tree_size(tree_size: int) -> None:
-    size = log_size()
+def _check_tree_size(tree_size: int, size: int) -> None:
     if not 0 < tree_size <= size:
         raise TreeSizeOutOfRange(
             f"Ask for a tree size from 1 to {size}, the log's current size."
@@ -78,11 +112,10 @@ class InclusionProof:
 
 def inclusion_proof(*, seq: int, tree_size: int) -> InclusionProof:
     """Return the proof that entry `seq` is in the tree of the first `tree_size` entries."""
-    _check_tree_size(tree_size)
     if not 0 <= seq < tree_size:
         raise TreeSizeOutOfRange(f"Entry {seq} is not in a tree of {tree_size} entries.")
     ranges = merkle.inclusion_ranges(seq, tree_size)
-    known = nodes_fetch(merkle.ranges_nodes(ranges) | {(0, seq)})
+    known = _nodes_within(merkle.ranges_nodes(ranges) | {(0, seq)}, tree_size)
     return InclusionProof(
         leaf_index=seq,
         tree_size=tree_size,
@@ -97,7 +130,6 @@ def consistency_proof(*, first: int, second: int) -> list[bytes]:
         raise BadProofRequest(
             f"Ask for 0 < first <= second; got first={first}, second={second}."
         )
-    _check_tree_size(second)
     ranges = merkle.consistency_ranges(first, second)
-    known = nodes_fetch(merkle.ranges_nodes(ranges))
+    known = _nodes_within(merkle.ranges_nodes(ranges), second)
     return merkle.hash_ranges(ranges, lambda level, index: known[(level, index)])
