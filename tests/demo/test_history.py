@@ -18,7 +18,7 @@ READS = ("record.read", "record.list", "person.view")
 
 @pytest.fixture
 def town(db):
-    return demo_load(hub=False).plan
+    return demo_load(hub=False, requests=False).plan
 
 
 def entries_about(public_id) -> list[LogEntry]:

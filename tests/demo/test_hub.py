@@ -13,7 +13,7 @@ from agora.organizations.models import Membership, Organization
 
 @pytest.fixture
 def town(db):
-    return demo_load(reads=False)
+    return demo_load(reads=False, requests=False)
 
 
 def test_the_hub_has_150_documents_from_all_eight_organisations_in_mixed_formats(town):
@@ -37,7 +37,7 @@ def test_the_hub_has_150_documents_from_all_eight_organisations_in_mixed_formats
 
 def test_loading_again_adds_no_version(town):
     versions = Version.objects.count()
-    demo_load(reads=False)
+    demo_load(reads=False, requests=False)
     assert Version.objects.count() == versions
 
 

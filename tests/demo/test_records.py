@@ -60,7 +60,7 @@ def test_loading_again_changes_nothing(riverton):
     before = (sorted(Record.objects.values_list("public_id", "updated_at")),
               LogEntry.objects.count(),
               sorted(Person.objects.values_list("public_id", "national_id_hash")))
-    demo_load(hub=False)
+    demo_load(hub=False, requests=False)
     after = (sorted(Record.objects.values_list("public_id", "updated_at")),
              LogEntry.objects.count(),
              sorted(Person.objects.values_list("public_id", "national_id_hash")))
@@ -153,7 +153,7 @@ def test_sharing_was_logged_and_loading_again_adds_nothing(riverton):
     assert withdrawn == 2  # one by a food bank client, one in the advice centre's story
     assert counts[3] == counts[1] + withdrawn  # each given, and two withdrawn
     assert all(c.receipt_signature for c in Consent.objects.all())
-    demo_load(hub=False)
+    demo_load(hub=False, requests=False)
     assert counts == (Agreement.objects.count(), Consent.objects.count(),
                       LogEntry.objects.filter(action__startswith="agreement.").count(),
                       LogEntry.objects.filter(action__startswith="consent.").count())

@@ -87,7 +87,7 @@ def test_thirty_residents_with_accounts_in_varied_households(riverton):
 
 def test_loading_twice_changes_nothing(riverton):
     before, rows = counts(), snapshot()
-    summary = demo_load(hub=False)
+    summary = demo_load(hub=False, requests=False)  # the requests' own: tests/demo/test_cases.py
     assert not summary.created_anything
     assert counts() == before
     assert snapshot() == rows
@@ -105,11 +105,11 @@ def test_public_ids_are_fixed_by_the_seed(riverton):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_fresh_database_gets_identical_public_ids():
-    demo_load(reads=False, hub=False)
+    demo_load(reads=False, hub=False, requests=False)
     first = snapshot()
     call_command("flush", interactive=False, verbosity=0)
     assert counts()["Person"] == 0
-    demo_load(reads=False, hub=False)
+    demo_load(reads=False, hub=False, requests=False)
     assert snapshot() == first
 
 
