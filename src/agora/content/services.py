@@ -7,6 +7,7 @@ to the transparency log. Killed at any point, it leaves either the whole version
 Publishing the same bytes again changes nothing; different bytes add a version.
 """
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -14,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q
+from django.db.models import Max
 from django.utils import timezone
 
 from agora.access.documents import roles_pack, roles_unpack
@@ -75,7 +76,10 @@ def audit_actor(actor) -> AuditActor:
     return AuditActor(kind="staff", id=str(actor.public_id), label=actor.email)
 
 
-def _details_check(details: Details, metadata: dict, name: str) -> tuple[str, str, list[Topic]]:
+def _details_check(
+    details: Details, metadata: dict, name: str,
+    resolve: Callable[[list[str]], list[Topic]] = topics_resolve,
+) -> tuple[str, str, list[Topic]]:
     """Return the classification, packed restricted roles and topics; refuse bad values."""
     problems = []
     if details.classification not in Classification.values:
@@ -100,7 +104,7 @@ def _details_check(details: Details, metadata: dict, name: str) -> tuple[str, st
     if problems:
         raise InvalidInput(" ".join(message for _, message in problems),
                            errors=[{"field": f, "message": m} for f, m in problems])
-    topics = topics_resolve([*details.topics, *metadata.get("topic", [])])
+    topics = resolve([*details.topics, *metadata.get("topic", [])])
     return roles, kind or _default_kind(name), topics
 
 
@@ -178,20 +182,30 @@ def _details_apply(
     return changed
 
 
-def _already_current(
-    owner: Organization, key: str, data: bytes, details: Details
-) -> Document | None:
-    """Return the document whose current version is these bytes, with these details.
+def _current_by_hash(owner: Organization, digests: Iterable[str]) -> dict[str, list[Document]]:
+    """Return the owner's documents whose current version has one of these hashes, by hash.
 
-    Checked before extracting, so re-running an ingest over unchanged files costs a hash
-    and a query per file. The document is the one at `key`, or (for files that declare
-    their source URL, which then names the document) the one whose key is its source URL.
+    One query for a whole batch of files, so re-running an ingest over unchanged files
+    costs a hash per file and a query per batch.
     """
-    document = (
-        Document.objects.filter(owner=owner, current_version__content_hash=content_hash(data))
-        .filter(Q(source_key=key) | Q(source_key=F("source_url")))
-        .select_related("current_version").prefetch_related("topics").first()
+    found: dict[str, list[Document]] = {}
+    documents = (
+        Document.objects.filter(owner=owner, current_version__content_hash__in=set(digests))
+        .select_related("current_version").prefetch_related("topics")
     )
+    for document in documents:
+        found.setdefault(document.current_version.content_hash, []).append(document)
+    return found
+
+
+def _already_current(documents: list[Document], key: str, details: Details) -> Document | None:
+    """Return the document (of those with these bytes) at `key`, if it has these details.
+
+    The document is the one at `key`, or (for files that declare their source URL, which
+    then names the document) the one whose key is its source URL.
+    """
+    document = next((document for document in documents
+                     if document.source_key in (key, document.source_url)), None)
     if document is None:
         return None
     wanted_roles = roles_pack(details.restricted_roles) \
@@ -226,10 +240,12 @@ class _Prepared:
 
 def _publish_prepare(
     *, owner: Organization, upload: Upload, source_key: str, details: Details,
+    same_bytes: list[Document], resolve: Callable[[list[str]], list[Topic]] = topics_resolve,
 ) -> _Prepared | Published:
     """Check, extract and store a file, outside any transaction (the slow part).
 
-    Returns the document as it is when its current version is already these bytes.
+    `same_bytes` are the owner's documents whose current version is these bytes; the
+    result is the document as it is when it is one of them, with these details.
     """
     if len(upload.data) > settings.CONTENT_MAX_BYTES:
         raise FileTooLarge(
@@ -238,14 +254,14 @@ def _publish_prepare(
         )
     _source_url_check(details)
     document = _already_current(
-        owner, source_key or details.source_url or upload.name, upload.data, details
+        same_bytes, source_key or details.source_url or upload.name, details
     )
     if document is not None:
         return Published(document, document.current_version, "unchanged")
     extracted = extract(upload.name, upload.data)
     if details.source_url:
         extracted.metadata["source_url"] = details.source_url
-    roles, kind, topics = _details_check(details, extracted.metadata, upload.name)
+    roles, kind, topics = _details_check(details, extracted.metadata, upload.name, resolve)
     key = (extracted.metadata.get("source_url") or source_key or upload.name)[:500]
     digest, stored = source_save(upload.data, upload.name)
     return _Prepared(upload=upload, key=key, digest=digest, stored=stored, extracted=extracted,
@@ -262,8 +278,11 @@ def document_publish(
 ) -> Published:
     """Publish a file as the current version of the owner's document at `source_key`."""
     publisher_check(actor, owner)
-    prepared = _publish_prepare(owner=owner, upload=upload, source_key=source_key,
-                                details=details)
+    digest = content_hash(upload.data)
+    prepared = _publish_prepare(
+        owner=owner, upload=upload, source_key=source_key, details=details,
+        same_bytes=_current_by_hash(owner, [digest]).get(digest, []),
+    )
     if isinstance(prepared, Published):
         return prepared
     try:
@@ -290,10 +309,20 @@ def documents_publish(
         return [error] * len(files)
     outcomes: list[Published | AgoraError | None] = [None] * len(files)
     prepared: dict[int, _Prepared] = {}
+    digests = [content_hash(upload.data) for upload, _ in files]
+    current = _current_by_hash(owner, digests)
+    resolved: dict[tuple[str, ...], list[Topic]] = {}
+
+    def resolve(slugs: list[str]) -> list[Topic]:  # the same few topics for every file
+        if tuple(slugs) not in resolved:
+            resolved[tuple(slugs)] = topics_resolve(slugs)
+        return resolved[tuple(slugs)]
+
     for index, (upload, source_key) in enumerate(files):
         try:
             ready = _publish_prepare(owner=owner, upload=upload, source_key=source_key,
-                                     details=details)
+                                     details=details, same_bytes=current.get(digests[index], []),
+                                     resolve=resolve)
         except AgoraError as error:
             outcomes[index] = error
             continue
