@@ -23,8 +23,10 @@ documents), each three ways:
                 (matching with access inside, total and four facets, the page of best
                 sections per document, snippets, the documents' rows)
     no-access   the same call with the access condition replaced by `1 = 1`
-    bare        the bare engine query on the same words: the count of matching sections
-                and the 20 best by rank with a snippet, no access, facets or grouping
+    bare        the bare engine query on the words of the attempt that answered (the
+                corrected words for a misspelling, any word when Agora fell back to
+                that): the count of matching sections and the 20 best by rank with a
+                snippet, no access, facets or grouping
 
 Index size is the FTS5 shadow tables (dbstat) or the GIN index, beside the indexed table.
 Ingest rate is `content.ingest.ingest` over 300 generated Markdown files, after the bulk
@@ -35,6 +37,9 @@ load, through the real path (extraction, storage, version, sections, index, log)
 
 AGORA_BENCH_SEARCH_PLAN overrides the plan, e.g. "sqlite:10k,100k;postgres:10k,100k,1m";
 AGORA_BENCH_SEARCH_DB names the PostgreSQL database (default agora_bench_search).
+AGORA_BENCH_KEEP=1 (one engine and size, run directly) uses a corpus already in that
+database (or var/bench/search.sqlite3) instead of building one, and leaves it there:
+a 1M corpus takes ten minutes or more to build.
 The query plans of one instance of each query go to var/bench/search-plans-<engine>-<size>.txt.
 """
 
@@ -256,6 +261,24 @@ def build_corpus(rng: random.Random, sections: int) -> dict:
             "index_seconds": time.perf_counter() - began - generated - loaded}
 
 
+def kept_corpus() -> dict | None:
+    """Return the handles of a corpus an earlier run left in the database, or None."""
+    from django.db import connection
+
+    from agora.organizations.models import Organization
+    from agora.people.models import User
+
+    orgs = list(Organization.objects.filter(slug__startswith="org-").order_by("pk"))
+    if len(orgs) < ORGANIZATIONS:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(DISTINCT document_key) FROM search_indexedsection")
+        documents = cursor.fetchone()[0]
+    return {"organizations": orgs, "users": {user.email: user for user in User.objects.all()},
+            "documents": documents, "generate_seconds": 0.0, "load_seconds": 0.0,
+            "index_seconds": 0.0}
+
+
 def index_size() -> dict:
     from django.db import connection
 
@@ -306,7 +329,13 @@ def agora_search(reader, text: str, filters: dict, corpus: dict):
                       kind=filters.get("kind", ""), year=filters.get("year"), limit=20)
 
 
-def bare_statements(text: str) -> list[tuple[str, list]]:
+def answered_by(result) -> tuple[str, bool]:
+    """Return the words and the every-word flag of the attempt that gave Agora's answer."""
+    search = result.search
+    return (search.corrected or search.query), search.matched_all
+
+
+def bare_statements(text: str, every: bool = True) -> list[tuple[str, list]]:
     """Return the bare engine query for these words: a count, and the 20 best with snippets."""
     from django.db import connection
 
@@ -316,7 +345,7 @@ def bare_statements(text: str) -> list[tuple[str, list]]:
     if connection.vendor == "postgresql":
         from agora.search.engines.postgres import HEADLINE_OPTIONS, language, tsquery_text
 
-        tsquery = tsquery_text(groups, every=True)
+        tsquery = tsquery_text(groups, every=every)
         return [
             ("SELECT COUNT(*) FROM search_indexedsection "
              "WHERE vector @@ to_tsquery(%s::regconfig, %s)", [language(), tsquery]),
@@ -328,7 +357,7 @@ def bare_statements(text: str) -> list[tuple[str, list]]:
         ]
     from agora.search.engines.sqlite import WEIGHTS, match_expression
 
-    expression = match_expression(groups, every=True)
+    expression = match_expression(groups, every=every)
     return [
         ("SELECT COUNT(*) FROM search_fts WHERE search_fts MATCH %s", [expression]),
         (f"SELECT rowid, snippet(search_fts, 2, '[', ']', '…', 30) FROM search_fts "  # noqa: S608
@@ -337,11 +366,11 @@ def bare_statements(text: str) -> list[tuple[str, list]]:
     ]
 
 
-def bare_search(text: str) -> None:
+def bare_search(text: str, every: bool = True) -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        for sql, params in bare_statements(text):
+        for sql, params in bare_statements(text, every):
             cursor.execute(sql, params)
             cursor.fetchall()
 
@@ -359,13 +388,16 @@ def measure(corpus: dict) -> dict:
     samples: dict[str, list[float]] = {"agora": [], "no-access": [], "bare": []}
     per_query: dict[str, list[float]] = {text: [] for text, _ in QUERIES}
     totals: dict[str, list[int]] = {text: [] for text, _ in QUERIES}
+    # The bare query asks the engine what Agora's answering attempt asked it.
+    bare_words = {text: answered_by(agora_search(everyone[0], text, filters, corpus))
+                  for text, filters in QUERIES}
     for number in range(WARMUP + ITERATIONS):
         text, filters = QUERIES[number % len(QUERIES)]
         reader = everyone[(number // len(QUERIES)) % len(everyone)]
         ways = [
             ("agora", lambda r=reader, t=text, f=filters: agora_search(r, t, f, corpus)),
             ("no-access", lambda t=text, f=filters: _without_access(t, f, corpus)),
-            ("bare", lambda t=text: bare_search(t)),
+            ("bare", lambda t=text: bare_search(*bare_words[t])),
         ]
         ways = ways[number % 3:] + ways[:number % 3]
         for name, run in ways:
@@ -430,14 +462,16 @@ def ingest_rate(corpus: dict, rng: random.Random) -> dict:
     from agora.core.actors import SYSTEM
 
     writer = Writer(rng, vocabulary(random.Random(1)))  # noqa: S311 (not a secret)
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as root:
+        folder = Path(root) / f"run-{uuid.uuid4().hex[:12]}"  # a key of its own each run
+        folder.mkdir()
         for number in range(INGEST_FILES):
             lines = ["---", f"title: Ingested {number} {' '.join(writer.text(2, 4))}", "---", ""]
             for _ in range(rng.randint(2, 8)):
                 lines += [f"## {' '.join(writer.text(1, 3)).capitalize()}", "",
                           " ".join(writer.text(40, 120)), ""]
             (Path(folder) / f"doc-{number:04}.md").write_text("\n".join(lines))
-        items = candidates([Path(folder)])
+        items = candidates([Path(root)])
         began = time.perf_counter()
         report = ingest(actor=SYSTEM, owner=corpus["organizations"][0], items=items,
                         details=Details(topics=("council-tax",)))
@@ -454,8 +488,11 @@ def run(which: str, size: str) -> dict:
 
     call_command("migrate", verbosity=0)
     rng = random.Random(9)  # noqa: S311 (the corpus's shape, not a secret)
-    print(f"{which} {size}: building {SIZES[size]:,} sections…", file=sys.stderr, flush=True)
-    corpus = build_corpus(rng, SIZES[size])
+    corpus = kept_corpus() if os.environ.get("AGORA_BENCH_KEEP") == "1" else None
+    if corpus is None:
+        print(f"{which} {size}: building {SIZES[size]:,} sections…", file=sys.stderr,
+              flush=True)
+        corpus = build_corpus(rng, SIZES[size])
     print(f"{which} {size}: generated {corpus['generate_seconds']:.0f} s, loaded "
           f"{corpus['load_seconds']:.0f} s, indexed {corpus['index_seconds']:.0f} s",
           file=sys.stderr, flush=True)

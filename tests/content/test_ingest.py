@@ -6,6 +6,7 @@ import zipfile
 import pytest
 from typer.testing import CliRunner
 
+from agora.audit.models import LogEntry
 from agora.cli import app
 from agora.content import ingest as ingest_module
 from agora.content import services
@@ -100,12 +101,16 @@ def test_an_interrupted_ingest_leaves_whole_documents_and_a_rerun_finishes(
             raise KeyboardInterrupt  # the operator pressed Ctrl-C mid-file
         return real(**kwargs)
 
+    # Two files a transaction: library.md (and the refused locked.pdf) commit, then the
+    # batch of gym.docx and pool.pdf is interrupted inside gym.docx.
+    monkeypatch.setattr(ingest_module, "BATCH_FILES", 2)
     monkeypatch.setattr(services, "log_append", dies_on_the_second)
     with pytest.raises(KeyboardInterrupt):
         run([folder], council)
-    assert Document.objects.count() == 1
+    assert list(Document.objects.values_list("title", flat=True)) == ["Library"]
     assert Version.objects.count() == 1
     assert IndexedSection.objects.values("document_key").distinct().count() == 1
+    assert LogEntry.objects.filter(action=LogEntry.Action.DOCUMENT_PUBLISH).count() == 1
     monkeypatch.setattr(services, "log_append", real)
     report = run([folder], council)
     assert (report.created, report.unchanged) == (2, 1)
@@ -127,3 +132,26 @@ def test_the_command_refuses_an_unknown_organisation_or_topic(council, folder):
                                       "--topic", "nope"])
     assert result.exit_code == 2 and "Unknown topic: nope" in result.output
     assert not Document.objects.exists()
+
+
+def test_a_file_failing_inside_its_batch_is_refused_alone_and_its_words_not_counted(
+    council, folder, monkeypatch
+):
+    from agora.core.exceptions import Conflict
+    from agora.search.models import Term
+
+    real = services.log_append
+
+    def refuses_the_gym(**kwargs):
+        if "Gym" in kwargs["reason"]:
+            raise Conflict("The log refused it.")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "log_append", refuses_the_gym)
+    report = run([folder], council)
+    assert report.created == 2
+    assert "The log refused it." in {refusal.reason for refusal in report.refused}
+    assert sorted(Document.objects.values_list("title", flat=True)) == ["Library",
+                                                                        "Swimming pool"]
+    assert Term.objects.get(term="monday").frequency == 2  # in every file, counted twice
+    assert not Term.objects.filter(term="gym").exists()

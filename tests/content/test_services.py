@@ -106,3 +106,20 @@ def test_document_change_reclassifies_and_reindexes(council):
         "restricted", ",caseworker,", "policy")
     assert set(IndexedSection.objects.values_list("restricted_roles", flat=True)) == {
         ",caseworker,"}
+
+
+def test_a_rebuild_writes_the_index_and_recounts_the_vocabulary(council):
+    from agora.access.documents import anonymous_reader
+    from agora.content.maintenance import search_rebuild
+    from agora.content.selectors import hub_search
+    from agora.search.models import Term
+
+    publish(council, "tax", "Council tax", {"Paying": "Pay your council tax bill online."})
+    publish(council, "bins", "Bin collections", {"Days": "Bins are emptied on Mondays."})
+    Term.objects.update(frequency=99)
+    IndexedSection.objects.all().delete()
+    assert search_rebuild() == 2
+    assert IndexedSection.objects.values("document_key").distinct().count() == 2
+    assert Term.objects.get(term="council").frequency == 1
+    assert Term.objects.get(term="bins").frequency == 1
+    assert hub_search(reader=anonymous_reader(), query="council tax").search.total == 1

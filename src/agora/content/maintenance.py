@@ -4,12 +4,12 @@ from django.db import transaction
 
 from agora.content.models import Document
 from agora.content.services import document_reindex
-from agora.search.index import index_clear
+from agora.search.index import index_clear, terms_batch
 
 
 def search_rebuild() -> int:
     """Empty the index and write every document's current version again; return how many."""
-    with transaction.atomic():
+    with transaction.atomic(), terms_batch():  # the vocabulary counted once, at the end
         index_clear()
         documents = Document.objects.filter(current_version__isnull=False).select_related(
             "current_version"

@@ -86,7 +86,7 @@ class Version(models.Model):
             models.UniqueConstraint(fields=["document", "number"], name="unique_version_number")
         ]
         # A publish first asks whether these bytes are already a current version
-        # (`services._already_current`); without this a new file's answer is a scan.
+        # (`services._current_by_hash`); without this a new file's answer is a scan.
         indexes = [models.Index(fields=["content_hash"], name="content_version_hash")]
 
     def __str__(self) -> str:

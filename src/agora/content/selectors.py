@@ -9,7 +9,7 @@ import difflib
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import CharField, Count, Prefetch, QuerySet, Value
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
@@ -18,9 +18,9 @@ from agora.content.models import Document, Section, Version
 from agora.content.permissions import publisher_check
 from agora.core.exceptions import NotFound
 from agora.organizations.models import Organization
-from agora.search.query import Filters, SearchResult, search
+from agora.search.query import Facets, Filters, SearchResult, search
 from agora.topics.models import Topic
-from agora.topics.selectors import topic_with_descendants
+from agora.topics.selectors import topic_ids_under, topic_with_descendants
 
 
 def document_list(
@@ -142,6 +142,23 @@ class HubResult:
     years: list[FacetValue] = field(default_factory=list)
 
 
+def _facet_labels(facets: Facets) -> tuple[dict[int, tuple[str, str]], dict[int, tuple[str, str]]]:
+    """Return (slug, name) of the facets' organisations and topics, by id: one query."""
+    if not facets.owners and not facets.topics:
+        return {}, {}
+    rows = Organization.objects.filter(pk__in=list(facets.owners)).order_by().values_list(
+        Value("owner", output_field=CharField()), "pk", "slug", "name",
+    ).union(
+        Topic.objects.filter(pk__in=list(facets.topics)).order_by().values_list(
+            Value("topic", output_field=CharField()), "pk", "slug", "name"),
+        all=True,
+    )
+    owners, topics = {}, {}
+    for kind, pk, slug, name in rows:
+        (owners if kind == "owner" else topics)[pk] = (slug, name)
+    return owners, topics
+
+
 def hub_search(
     *, reader: DocumentReader | None, query: str, topic: str = "", owner: str = "",
     kind: str = "", year: int | None = None, limit: int = 20, offset: int = 0,
@@ -151,10 +168,9 @@ def hub_search(
     owner_id = None
     nothing = HubResult(search=SearchResult(query=query))
     if topic:
-        found = Topic.objects.filter(slug=topic, is_active=True).first()
-        if found is None:
+        topic_ids = tuple(topic_ids_under(topic))
+        if not topic_ids:
             return nothing
-        topic_ids = tuple(topic_with_descendants(found))
     if owner:
         owner_id = Organization.objects.filter(slug=owner).values_list("pk", flat=True).first()
         if owner_id is None:
@@ -174,16 +190,13 @@ def hub_search(
         for hit in result.hits if hit.document_key in documents
     ]
     facets = result.facets
-    owners = Organization.objects.in_bulk(list(facets.owners))
+    owners, topics = _facet_labels(facets)
     hub.owners = sorted(
-        (FacetValue(owners[pk].slug, owners[pk].name, count)
-         for pk, count in facets.owners.items() if pk in owners),
+        (FacetValue(*owners[pk], count) for pk, count in facets.owners.items() if pk in owners),
         key=lambda value: (-value.count, value.label),
     )
-    topics = Topic.objects.in_bulk(list(facets.topics))
     hub.topics = sorted(
-        (FacetValue(topics[pk].slug, topics[pk].name, count)
-         for pk, count in facets.topics.items() if pk in topics),
+        (FacetValue(*topics[pk], count) for pk, count in facets.topics.items() if pk in topics),
         key=lambda value: (-value.count, value.label),
     )
     labels = dict(Document.Kind.choices)

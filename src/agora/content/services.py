@@ -7,6 +7,7 @@ to the transparency log. Killed at any point, it leaves either the whole version
 Publishing the same bytes again changes nothing; different bytes add a version.
 """
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -14,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q
+from django.db.models import Max
 from django.utils import timezone
 
 from agora.access.documents import roles_pack, roles_unpack
@@ -26,9 +27,9 @@ from agora.content.models import Document, Section, Version
 from agora.content.permissions import publisher_check
 from agora.content.storage import content_hash, source_save
 from agora.core.actors import SystemActor
-from agora.core.exceptions import Conflict, InvalidInput
+from agora.core.exceptions import AgoraError, Conflict, InvalidInput
 from agora.organizations.models import ApiClient, Membership, Organization
-from agora.search.index import DocumentEntry, SectionEntry, document_index
+from agora.search.index import DocumentEntry, SectionEntry, document_index, terms_batch
 from agora.topics.models import Topic
 from agora.topics.selectors import topics_resolve
 
@@ -75,7 +76,10 @@ def audit_actor(actor) -> AuditActor:
     return AuditActor(kind="staff", id=str(actor.public_id), label=actor.email)
 
 
-def _details_check(details: Details, metadata: dict, name: str) -> tuple[str, str, list[Topic]]:
+def _details_check(
+    details: Details, metadata: dict, name: str,
+    resolve: Callable[[list[str]], list[Topic]] = topics_resolve,
+) -> tuple[str, str, list[Topic]]:
     """Return the classification, packed restricted roles and topics; refuse bad values."""
     problems = []
     if details.classification not in Classification.values:
@@ -100,7 +104,7 @@ def _details_check(details: Details, metadata: dict, name: str) -> tuple[str, st
     if problems:
         raise InvalidInput(" ".join(message for _, message in problems),
                            errors=[{"field": f, "message": m} for f, m in problems])
-    topics = topics_resolve([*details.topics, *metadata.get("topic", [])])
+    topics = resolve([*details.topics, *metadata.get("topic", [])])
     return roles, kind or _default_kind(name), topics
 
 
@@ -140,18 +144,26 @@ def document_reindex(document: Document) -> None:
     version = document.current_version
     if version is None:
         return
+    _index(document, version, list(version.sections.all()),
+           tuple(document.topics.values_list("pk", flat=True)))
+
+
+def _index(
+    document: Document, version: Version, sections: list[Section], topic_ids: tuple[int, ...],
+    *, fresh: bool = False,
+) -> None:
+    """Write this version's sections into the index (`fresh`: the document had no rows)."""
     entry = DocumentEntry(
         key=document.pk, owner_id=document.owner_id,
         classification=document.classification, restricted_roles=document.restricted_roles,
         kind=document.kind, updated_at=version.published_at, title=document.title,
-        topic_ids=tuple(document.topics.values_list("pk", flat=True)),
+        topic_ids=topic_ids,
     )
-    sections = [
+    document_index(entry, [
         SectionEntry(key=section.pk, heading=section.heading, anchor=section.anchor,
                      body=section.text)
-        for section in version.sections.all()
-    ]
-    document_index(entry, sections)
+        for section in sections
+    ], fresh=fresh)
 
 
 def _details_apply(
@@ -170,20 +182,30 @@ def _details_apply(
     return changed
 
 
-def _already_current(
-    owner: Organization, key: str, data: bytes, details: Details
-) -> Document | None:
-    """Return the document whose current version is these bytes, with these details.
+def _current_by_hash(owner: Organization, digests: Iterable[str]) -> dict[str, list[Document]]:
+    """Return the owner's documents whose current version has one of these hashes, by hash.
 
-    Checked before extracting, so re-running an ingest over unchanged files costs a hash
-    and a query per file. The document is the one at `key`, or (for files that declare
-    their source URL, which then names the document) the one whose key is its source URL.
+    One query for a whole batch of files, so re-running an ingest over unchanged files
+    costs a hash per file and a query per batch.
     """
-    document = (
-        Document.objects.filter(owner=owner, current_version__content_hash=content_hash(data))
-        .filter(Q(source_key=key) | Q(source_key=F("source_url")))
-        .select_related("current_version").prefetch_related("topics").first()
+    found: dict[str, list[Document]] = {}
+    documents = (
+        Document.objects.filter(owner=owner, current_version__content_hash__in=set(digests))
+        .select_related("current_version").prefetch_related("topics")
     )
+    for document in documents:
+        found.setdefault(document.current_version.content_hash, []).append(document)
+    return found
+
+
+def _already_current(documents: list[Document], key: str, details: Details) -> Document | None:
+    """Return the document (of those with these bytes) at `key`, if it has these details.
+
+    The document is the one at `key`, or (for files that declare their source URL, which
+    then names the document) the one whose key is its source URL.
+    """
+    document = next((document for document in documents
+                     if document.source_key in (key, document.source_url)), None)
     if document is None:
         return None
     wanted_roles = roles_pack(details.restricted_roles) \
@@ -200,11 +222,31 @@ def _already_current(
     return document if same else None
 
 
-def document_publish(
-    *, actor, owner: Organization, upload: Upload, source_key: str, details: Details,
-) -> Published:
-    """Publish a file as the current version of the owner's document at `source_key`."""
-    publisher_check(actor, owner)
+@dataclass(frozen=True)
+class _Prepared:
+    """A file checked, extracted and stored: what the publishing transaction writes."""
+
+    upload: Upload
+    key: str
+    digest: str
+    stored: str
+    extracted: Extracted
+    title: str
+    roles: str
+    kind: str
+    topics: list[Topic]
+    classification: str
+
+
+def _publish_prepare(
+    *, owner: Organization, upload: Upload, source_key: str, details: Details,
+    same_bytes: list[Document], resolve: Callable[[list[str]], list[Topic]] = topics_resolve,
+) -> _Prepared | Published:
+    """Check, extract and store a file, outside any transaction (the slow part).
+
+    `same_bytes` are the owner's documents whose current version is these bytes; the
+    result is the document as it is when it is one of them, with these details.
+    """
     if len(upload.data) > settings.CONTENT_MAX_BYTES:
         raise FileTooLarge(
             f"The file is {len(upload.data):,} bytes; the limit is "
@@ -212,47 +254,112 @@ def document_publish(
         )
     _source_url_check(details)
     document = _already_current(
-        owner, source_key or details.source_url or upload.name, upload.data, details
+        same_bytes, source_key or details.source_url or upload.name, details
     )
     if document is not None:
         return Published(document, document.current_version, "unchanged")
     extracted = extract(upload.name, upload.data)
     if details.source_url:
         extracted.metadata["source_url"] = details.source_url
-    roles, kind, topics = _details_check(details, extracted.metadata, upload.name)
+    roles, kind, topics = _details_check(details, extracted.metadata, upload.name, resolve)
     key = (extracted.metadata.get("source_url") or source_key or upload.name)[:500]
     digest, stored = source_save(upload.data, upload.name)
-    title = _title(details, extracted, upload.name)
+    return _Prepared(upload=upload, key=key, digest=digest, stored=stored, extracted=extracted,
+                     title=_title(details, extracted, upload.name), roles=roles, kind=kind,
+                     topics=topics, classification=details.classification)
+
+
+def _conflict(key: str, error: IntegrityError) -> Conflict:
+    return Conflict(f"Another publish of “{key}” ran at the same time; try again ({error}).")
+
+
+def document_publish(
+    *, actor, owner: Organization, upload: Upload, source_key: str, details: Details,
+) -> Published:
+    """Publish a file as the current version of the owner's document at `source_key`."""
+    publisher_check(actor, owner)
+    digest = content_hash(upload.data)
+    prepared = _publish_prepare(
+        owner=owner, upload=upload, source_key=source_key, details=details,
+        same_bytes=_current_by_hash(owner, [digest]).get(digest, []),
+    )
+    if isinstance(prepared, Published):
+        return prepared
     try:
         with transaction.atomic():
-            return _publish_locked(
-                actor=actor, owner=owner, upload=upload, key=key, digest=digest, stored=stored,
-                extracted=extracted, title=title, roles=roles, kind=kind, topics=topics,
-                classification=details.classification,
-            )
+            return _publish_locked(actor=actor, owner=owner, prepared=prepared)
     except IntegrityError as error:
-        raise Conflict(
-            f"Another publish of “{key}” ran at the same time; try again ({error})."
-        ) from None
+        raise _conflict(prepared.key, error) from None
 
 
-def _publish_locked(
-    *, actor, owner, upload, key, digest, stored, extracted, title, roles, kind, topics,
-    classification,
-) -> Published:
+def documents_publish(
+    *, actor, owner: Organization, files: list[tuple[Upload, str]], details: Details,
+) -> list[Published | AgoraError]:
+    """Publish several (file, source key) for one owner: one transaction, a savepoint each.
+
+    What ingest calls, a batch at a time: a commit per file (on PostgreSQL a flush of the
+    WAL to disk) was a large share of a file's cost. Each file is still all or nothing: one
+    that fails rolls back to its savepoint and comes back as its error, the others stay;
+    an interruption rolls back the whole batch, never half a document, and running the
+    ingest again publishes what is missing. Returns each file's outcome, in order.
+    """
+    try:
+        publisher_check(actor, owner)
+    except AgoraError as error:
+        return [error] * len(files)
+    outcomes: list[Published | AgoraError | None] = [None] * len(files)
+    prepared: dict[int, _Prepared] = {}
+    digests = [content_hash(upload.data) for upload, _ in files]
+    current = _current_by_hash(owner, digests)
+    resolved: dict[tuple[str, ...], list[Topic]] = {}
+
+    def resolve(slugs: list[str]) -> list[Topic]:  # the same few topics for every file
+        if tuple(slugs) not in resolved:
+            resolved[tuple(slugs)] = topics_resolve(slugs)
+        return resolved[tuple(slugs)]
+
+    for index, (upload, source_key) in enumerate(files):
+        try:
+            ready = _publish_prepare(owner=owner, upload=upload, source_key=source_key,
+                                     details=details, same_bytes=current.get(digests[index], []),
+                                     resolve=resolve)
+        except AgoraError as error:
+            outcomes[index] = error
+            continue
+        if isinstance(ready, Published):
+            outcomes[index] = ready
+        else:
+            prepared[index] = ready
+    if prepared:
+        with transaction.atomic(), terms_batch() as terms:
+            for index, ready in prepared.items():
+                try:
+                    with transaction.atomic(), terms.savepoint():
+                        outcomes[index] = _publish_locked(actor=actor, owner=owner,
+                                                          prepared=ready)
+                except IntegrityError as error:
+                    outcomes[index] = _conflict(ready.key, error)
+                except AgoraError as error:
+                    outcomes[index] = error
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _publish_locked(*, actor, owner: Organization, prepared: _Prepared) -> Published:
+    key, digest, extracted = prepared.key, prepared.digest, prepared.extracted
     document = (
         Document.objects.select_for_update(of=("self",)).select_related("current_version")
         .filter(owner=owner, source_key=key).first()
     )
     current = document.current_version if document else None
     if document is not None and current is not None and current.content_hash == digest:
-        changed = _details_apply(document, classification=classification, roles=roles,
-                                 kind=kind, topics=topics,
+        changed = _details_apply(document, classification=prepared.classification,
+                                 roles=prepared.roles, kind=prepared.kind,
+                                 topics=prepared.topics,
                                  source_url=extracted.metadata.get("source_url", ""))
         if not changed:
             return Published(document, current, "unchanged")
         document.save()
-        document.topics.set(topics)
+        document.topics.set(prepared.topics)
         document_reindex(document)
         log_append(
             actor=audit_actor(actor), action=LogEntry.Action.DOCUMENT_CHANGE,
@@ -264,22 +371,25 @@ def _publish_locked(
     outcome = "new-version" if document is not None else "created"
     metadata = extracted.metadata
     document = document or Document(owner=owner, source_key=key)
-    _details_apply(document, classification=classification, roles=roles, kind=kind,
-                   topics=topics)
-    document.title = title
+    _details_apply(document, classification=prepared.classification, roles=prepared.roles,
+                   kind=prepared.kind, topics=prepared.topics)
+    document.title = prepared.title
     document.summary = metadata.get("summary", document.summary)
     document.source_url = metadata.get("source_url", document.source_url)
     document.publisher = metadata.get("publisher", document.publisher)
     document.licence = metadata.get("licence", document.licence)
     document.save()
-    number = (document.versions.aggregate(top=Max("number"))["top"] or 0) + 1
+    number = 1 if outcome == "created" else (
+        document.versions.aggregate(top=Max("number"))["top"] or 0) + 1
     version = Version.objects.create(
-        document=document, number=number, content_hash=digest, file_name=stored,
-        original_name=PurePosixPath(upload.name).name[:300], media_type=extracted.media_type,
-        size=len(upload.data), title=title, text=extracted.text, metadata=metadata,
-        published_at=timezone.now(), published_by=audit_actor(actor).label[:200],
+        document=document, number=number, content_hash=digest, file_name=prepared.stored,
+        original_name=PurePosixPath(prepared.upload.name).name[:300],
+        media_type=extracted.media_type, size=len(prepared.upload.data), title=prepared.title,
+        text=extracted.text, metadata=metadata, published_at=timezone.now(),
+        published_by=audit_actor(actor).label[:200],
     )
-    Section.objects.bulk_create(
+    # The ids come back from the insert (RETURNING, on both databases): the index needs them.
+    sections = Section.objects.bulk_create(
         Section(version=version, position=position, anchor=anchor,
                 heading_path=list(draft.heading_path), text=draft.text)
         for position, (draft, anchor) in enumerate(
@@ -288,12 +398,16 @@ def _publish_locked(
     )
     document.current_version = version
     document.save(update_fields=["current_version", "updated_at"])
-    document.topics.set(topics)
-    document_reindex(document)
+    if outcome == "created":
+        document.topics.add(*prepared.topics)
+    else:
+        document.topics.set(prepared.topics)
+    _index(document, version, sections, tuple(topic.pk for topic in prepared.topics),
+           fresh=outcome == "created")
     log_append(
         actor=audit_actor(actor), action=LogEntry.Action.DOCUMENT_PUBLISH,
         decision=LogEntry.Decision.PERMIT, organization=owner.slug,
-        reason=f"Published version {number} of “{title}” ({document.classification}).",
+        reason=f"Published version {number} of “{prepared.title}” ({document.classification}).",
         resource_type="document", resource_id=str(document.public_id),
     )
     return Published(document, version, outcome)

@@ -5,9 +5,11 @@ so the index never shows half a document and never lags a commit: the index live
 same database, and writing it there costs less than queueing it.
 """
 
+import threading
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connection, transaction
@@ -65,11 +67,54 @@ def _terms_count(words: Iterable[set[str]]) -> None:
             )
 
 
-def document_index(document: DocumentEntry, sections: list[SectionEntry]) -> None:
-    """Replace the document's rows in the index with these sections."""
-    with transaction.atomic():
-        IndexedSection.objects.filter(document_key=document.key).delete()
-        IndexedTopic.objects.filter(document_key=document.key).delete()
+@dataclass
+class TermsBatch:
+    """The words of the documents indexed in a batch, counted once when the batch ends."""
+
+    words: list[set[str]] = field(default_factory=list)
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Forget the words added inside when it fails (pair it with the savepoint it mirrors)."""
+        mark = len(self.words)
+        try:
+            yield
+        except BaseException:
+            del self.words[mark:]
+            raise
+
+
+_batch = threading.local()
+
+
+@contextmanager
+def terms_batch() -> Iterator[TermsBatch]:
+    """Count the vocabulary of every document indexed inside in one upsert, at the end.
+
+    Use it inside the transaction that indexes the documents, so the counts commit with
+    them. A batch of documents shares most of its words; counting them per document
+    updated the same rows again and again (on PostgreSQL a new row version each time).
+    """
+    batch = TermsBatch()
+    _batch.current = batch
+    try:
+        yield batch
+    finally:
+        _batch.current = None
+    _terms_count(batch.words)
+
+
+def document_index(
+    document: DocumentEntry, sections: list[SectionEntry], *, fresh: bool = False
+) -> None:
+    """Replace the document's rows in the index with these sections.
+
+    `fresh` says the document is new in this transaction, so it has no rows to remove.
+    """
+    with transaction.atomic(savepoint=False):
+        if not fresh:
+            IndexedSection.objects.filter(document_key=document.key).delete()
+            IndexedTopic.objects.filter(document_key=document.key).delete()
         IndexedSection.objects.bulk_create(
             IndexedSection(
                 document_key=document.key, section_key=section.key, owner_id=document.owner_id,
@@ -89,7 +134,11 @@ def document_index(document: DocumentEntry, sections: list[SectionEntry]) -> Non
             words = vocabulary_words(document.title)
             for section in sections:
                 words |= vocabulary_words(f"{section.heading} {section.body}")
-            _terms_count([words])
+            batch = getattr(_batch, "current", None)
+            if batch is not None:
+                batch.words.append(words)
+            else:
+                _terms_count([words])
 
 
 def document_unindex(document_key: int) -> None:

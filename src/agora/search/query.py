@@ -23,7 +23,6 @@ from agora.access.documents import DocumentReader, readable_documents_sql
 from agora.search import suggest
 from agora.search.engines import engine
 from agora.search.engines.base import Engine, highlighted
-from agora.search.models import IndexedSection
 from agora.search.words import MAX_QUERY_CHARS, Group, query_groups, query_words
 
 MAX_LIMIT = 100
@@ -97,7 +96,7 @@ def _matching_cte(
                    adapt(datetime(filters.year + 1, 1, 1, tzinfo=UTC))]
     # Every fragment below is our own SQL; values travel as parameters.
     sql = (
-        "WITH hits AS (SELECT s.id AS id, s.document_key AS document_key, "
+        "WITH hits AS MATERIALIZED (SELECT s.id AS id, s.document_key AS document_key, "
         "s.owner_id AS owner_id, s.kind AS kind, s.updated_at AS updated_at, "
         f"{match.score_sql} AS score FROM {match.from_sql} WHERE {' AND '.join(where)})"
     )
@@ -109,62 +108,62 @@ def _ranked_and_counted(
 ) -> tuple[int, Facets, list[tuple[int, float]]]:
     """Return the total, the facets and the page's (section id, score), best first.
 
-    One statement: the engine matches and scores once (the CTE is referenced several
-    times, so both engines materialise it), and the counts and the page both read it.
-    Matching and scoring every hit is most of a broad query's cost; two statements did
-    it twice.
+    One statement: the engine matches and scores once (`hits` is materialised), then the
+    hits fold into one row per document (`docs`: its best score, owner, kind, date), and
+    the total, the facets and the page all read those rows with plain counts; the page's
+    documents come back with every one of their hits, and the best section of each is
+    picked here (the highest score, then the lowest id), so no window sorts all the hits.
     """
     year = eng.year_sql("updated_at")
     sql = (
-        f"{cte}, best AS (SELECT id, document_key, score, ROW_NUMBER() OVER "
-        "(PARTITION BY document_key ORDER BY score DESC, id) AS place FROM hits), "
-        "page AS (SELECT id, document_key, score FROM best WHERE place = 1 "
+        f"{cte}, docs AS (SELECT document_key, MAX(score) AS score, MIN(owner_id) AS owner_id, "
+        "MIN(kind) AS kind, MIN(updated_at) AS updated_at FROM hits GROUP BY document_key), "
+        "page AS (SELECT document_key, score FROM docs "
         "ORDER BY score DESC, document_key LIMIT %s OFFSET %s) "
-        "SELECT 'total', '', COUNT(DISTINCT document_key), CAST(0 AS REAL) FROM hits "
-        "UNION ALL SELECT 'owner', CAST(owner_id AS TEXT), COUNT(DISTINCT document_key), 0 "
-        "FROM hits GROUP BY owner_id "
-        "UNION ALL SELECT 'kind', kind, COUNT(DISTINCT document_key), 0 FROM hits "
-        "GROUP BY kind "
-        f"UNION ALL SELECT 'year', {year}, COUNT(DISTINCT document_key), 0 FROM hits "
-        f"GROUP BY {year} "
-        "UNION ALL SELECT 'topic', CAST(t.topic_id AS TEXT), COUNT(DISTINCT h.document_key), "
-        "0 FROM hits h JOIN search_indexedtopic t ON t.document_key = h.document_key "
-        "GROUP BY t.topic_id "
-        "UNION ALL SELECT 'page', CAST(id AS TEXT), document_key, score FROM page"
+        "SELECT 'total', '', COUNT(*), CAST(0 AS REAL) FROM docs "
+        "UNION ALL SELECT 'owner', CAST(owner_id AS TEXT), COUNT(*), 0 FROM docs "
+        "GROUP BY owner_id "
+        "UNION ALL SELECT 'kind', kind, COUNT(*), 0 FROM docs GROUP BY kind "
+        f"UNION ALL SELECT 'year', {year}, COUNT(*), 0 FROM docs GROUP BY {year} "
+        "UNION ALL SELECT 'topic', CAST(t.topic_id AS TEXT), COUNT(*), 0 FROM docs d "
+        "JOIN search_indexedtopic t ON t.document_key = d.document_key GROUP BY t.topic_id "
+        "UNION ALL SELECT 'page', CAST(h.id AS TEXT), h.document_key, h.score FROM hits h "
+        "JOIN page p ON p.document_key = h.document_key AND h.score = p.score"
     )
-    facets, total, page = Facets(), 0, []
-    with connection.cursor() as cursor:
+    facets, total, best = Facets(), 0, {}
+    with eng.search_statement() as cursor:
         cursor.execute(sql, [*params, limit, offset])
-        for facet, key, count, score in cursor.fetchall():
-            if facet == "total":
-                total = count
-            elif facet == "owner":
-                facets.owners[int(key)] = count
-            elif facet == "kind":
-                facets.kinds[key] = count
-            elif facet == "topic":
-                facets.topics[int(key)] = count
-            elif facet == "year":
-                facets.years[key] = count
-            elif facet == "page":
-                page.append((float(score), count, int(key)))
-    page.sort(key=lambda row: (-row[0], row[1]))  # a UNION ALL keeps no order: sort again
-    return total, facets, [(pk, score) for score, _, pk in page]
+        rows = cursor.fetchall()
+    for facet, key, count, score in rows:
+        if facet == "total":
+            total = count
+        elif facet == "owner":
+            facets.owners[int(key)] = count
+        elif facet == "kind":
+            facets.kinds[key] = count
+        elif facet == "topic":
+            facets.topics[int(key)] = count
+        elif facet == "year":
+            facets.years[key] = count
+        elif facet == "page":
+            section = (float(score), -int(key))
+            best[count] = max(best.get(count, section), section)
+    # A UNION ALL keeps no order: best score first, then the lower document key.
+    page = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))
+    return total, facets, [(-pk, score) for _, (score, pk) in page]
 
 
 def _hits(
     eng: Engine, ranked: list[tuple[int, float]], groups: list[Group], every: bool,
 ) -> list[Hit]:
-    ids = [pk for pk, _ in ranked]
-    rows = IndexedSection.objects.in_bulk(ids)
-    snippets = eng.snippets(ids, groups, every=every)
+    rows = eng.page_sections([pk for pk, _ in ranked], groups, every=every)
     return [
         Hit(
             document_key=rows[pk].document_key, section_key=rows[pk].section_key,
             heading=rows[pk].heading, anchor=rows[pk].anchor,
-            snippet=highlighted(snippets.get(pk) or rows[pk].body[:240]), score=score,
+            snippet=highlighted(rows[pk].snippet or rows[pk].opening), score=score,
         )
-        for pk, score in ranked
+        for pk, score in ranked if pk in rows
     ]
 
 

@@ -72,6 +72,8 @@ def fold(word: str) -> str:
 
 def words_of(text: str) -> list[str]:
     """Return the folded words of a text, in order."""
+    if text.isascii():  # nothing to decompose: folding is lower-casing (most of a publish)
+        return WORD.findall(text.lower())
     return [fold(word) for word in WORD.findall(text)]
 
 

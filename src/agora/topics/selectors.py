@@ -75,6 +75,27 @@ def topics_resolve(slugs: Iterable[str], *, field_name: str = "topics") -> list[
     return [known[slug] for slug in wanted]
 
 
+def topic_ids_under(slug: str) -> list[int]:
+    """Return the ids of the active topic with this slug and of every active topic below it.
+
+    [] when there is no such active topic. One query: the tree is small (tens of topics),
+    so it is read whole and walked here rather than asked level by level.
+    """
+    rows = list(Topic.objects.filter(is_active=True).order_by()
+                .values_list("pk", "parent_id", "slug"))
+    start = next((pk for pk, _, found in rows if found == slug), None)
+    if start is None:
+        return []
+    children: dict[int, list[int]] = {}
+    for pk, parent_id, _ in rows:
+        children.setdefault(parent_id, []).append(pk)
+    ids, frontier = [start], [start]
+    while frontier:
+        frontier = [child for pk in frontier for child in children.get(pk, [])]
+        ids.extend(frontier)
+    return ids
+
+
 def topic_with_descendants(topic: Topic) -> list[int]:
     """Return the ids of the topic and every active topic below it."""
     ids, frontier = [topic.pk], [topic.pk]

@@ -1,7 +1,10 @@
 """The interface every search engine implements."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -24,6 +27,18 @@ class Match:
     score_sql: str
 
 
+@dataclass(frozen=True)
+class PageSection:
+    """A section of a results page: where it belongs, and its highlighted extract."""
+
+    document_key: int
+    section_key: int
+    heading: str
+    anchor: str
+    snippet: str
+    opening: str  # the text's first 240 characters, shown when there is no snippet
+
+
 def highlighted(text: str) -> SafeString:
     """Return engine output as safe HTML: everything escaped, highlights as <mark>."""
     text = text or ""
@@ -40,9 +55,17 @@ class Engine:
         """Return SQL matching sections holding every group (`every`) or any of them."""
         raise NotImplementedError
 
-    def snippets(self, ids: list[int], groups: list[Group], *, every: bool) -> dict[int, str]:
-        """Return a highlighted extract of each section's text, by indexed section id."""
+    def page_sections(
+        self, ids: list[int], groups: list[Group], *, every: bool
+    ) -> dict[int, PageSection]:
+        """Return the page's sections with a highlighted extract each, by indexed section id."""
         raise NotImplementedError
+
+    @contextmanager
+    def search_statement(self) -> Iterator:
+        """Give a cursor for the search statement (PostgreSQL sets its memory first)."""
+        with connection.cursor() as cursor:
+            yield cursor
 
     def year_sql(self, column: str) -> str:
         """Return SQL giving the four-digit year (text) of a datetime column."""

@@ -5,16 +5,32 @@ needs `agora search reindex`. Query words are joined into a tsquery by us, never
 from what the user typed, so no input is tsquery syntax.
 """
 
-from django.conf import settings
-from django.db import connection
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from agora.search.engines.base import ELLIPSIS, MARK_END, MARK_START, Engine, Match
+from django.conf import settings
+from django.db import connection, transaction
+
+from agora.search.engines.base import (
+    ELLIPSIS,
+    MARK_END,
+    MARK_START,
+    Engine,
+    Match,
+    PageSection,
+)
 from agora.search.words import Group
 
 HEADLINE_OPTIONS = (
     f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=40, MinWords=18, ShortWord=2, "
     f'MaxFragments=2, FragmentDelimiter=" {ELLIPSIS} "'
 )
+
+# Memory for the search statement alone (`SET LOCAL`): a broad query's bitmap of matching
+# rows stays exact instead of going lossy (every row of a lossy block is rechecked against
+# the words), and its groupings stay in memory. The server default (4 MB) is kept for the
+# rest of the work.
+SEARCH_WORK_MEM = "32MB"
 
 
 def tsquery_text(groups: list[Group], *, every: bool) -> str:
@@ -42,17 +58,26 @@ class PostgresEngine(Engine):
             score_sql="ts_rank(s.vector, query)",
         )
 
-    def snippets(self, ids: list[int], groups: list[Group], *, every: bool) -> dict[int, str]:
+    def page_sections(
+        self, ids: list[int], groups: list[Group], *, every: bool
+    ) -> dict[int, PageSection]:
         if not ids:
             return {}
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT id, ts_headline(%s::regconfig, body, to_tsquery(%s::regconfig, %s), %s) "
-                "FROM search_indexedsection WHERE id = ANY(%s)",
+                "SELECT id, document_key, section_key, heading, anchor, "
+                "ts_headline(%s::regconfig, body, to_tsquery(%s::regconfig, %s), %s), "
+                "LEFT(body, 240) FROM search_indexedsection WHERE id = ANY(%s)",
                 [language(), language(), tsquery_text(groups, every=every), HEADLINE_OPTIONS,
                  list(ids)],
             )
-            return dict(cursor.fetchall())
+            return {row[0]: PageSection(*row[1:]) for row in cursor.fetchall()}
+
+    @contextmanager
+    def search_statement(self) -> Iterator:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL work_mem = '{SEARCH_WORK_MEM}'")
+            yield cursor
 
     def year_sql(self, column: str) -> str:
         return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY')"

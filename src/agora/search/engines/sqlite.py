@@ -6,7 +6,14 @@ Title hits weigh most, then the heading path, then the text.
 
 from django.db import connection
 
-from agora.search.engines.base import ELLIPSIS, MARK_END, MARK_START, Engine, Match
+from agora.search.engines.base import (
+    ELLIPSIS,
+    MARK_END,
+    MARK_START,
+    Engine,
+    Match,
+    PageSection,
+)
 from agora.search.words import Group
 
 WEIGHTS = "10.0, 4.0, 1.0"  # title, heading, body
@@ -34,17 +41,21 @@ class SqliteEngine(Engine):
             score_sql=f"-bm25(search_fts, {WEIGHTS})",
         )
 
-    def snippets(self, ids: list[int], groups: list[Group], *, every: bool) -> dict[int, str]:
+    def page_sections(
+        self, ids: list[int], groups: list[Group], *, every: bool
+    ) -> dict[int, PageSection]:
         if not ids:
             return {}
         marks = ", ".join(["%s"] * len(ids))
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT rowid, snippet(search_fts, 2, %s, %s, %s, 30) FROM search_fts "  # noqa: S608
-                f"WHERE search_fts MATCH %s AND rowid IN ({marks})",
+                "SELECT s.id, s.document_key, s.section_key, s.heading, s.anchor, "  # noqa: S608
+                "snippet(search_fts, 2, %s, %s, %s, 30), substr(s.body, 1, 240) "
+                "FROM search_fts JOIN search_indexedsection s ON s.id = search_fts.rowid "
+                f"WHERE search_fts MATCH %s AND search_fts.rowid IN ({marks})",
                 [MARK_START, MARK_END, ELLIPSIS, match_expression(groups, every=every), *ids],
             )
-            return dict(cursor.fetchall())
+            return {row[0]: PageSection(*row[1:]) for row in cursor.fetchall()}
 
     def year_sql(self, column: str) -> str:
         return f"substr({column}, 1, 4)"
