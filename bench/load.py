@@ -64,7 +64,8 @@ SECONDS = int(os.environ.get("AGORA_BENCH_LOAD_SECONDS", "60"))
 USERS = int(os.environ.get("AGORA_BENCH_LOAD_USERS", "40"))
 RATE = float(os.environ.get("AGORA_BENCH_LOAD_RATE", "150"))
 WORKERS = int(os.environ.get("AGORA_BENCH_LOAD_WORKERS", "4"))
-PHASES = os.environ.get("AGORA_BENCH_LOAD_PHASES", "throughput,paced").split(",")
+PHASES = [name for name in os.environ.get("AGORA_BENCH_LOAD_PHASES", "throughput,paced")
+          .split(",") if name]
 RESIDENTS = max(20, int(2_000 * SCALE))
 HEAVY = 10  # residents with thousands of entries in the log
 PER_ORG = 200  # people per organisation the caseworkers and clients look at
@@ -266,12 +267,26 @@ class MemorySampler(threading.Thread):
         super().__init__(daemon=True)
         self.master_pid = master_pid
         self.samples: list[tuple[float, int, int]] = []  # (time, worker pid, rss bytes)
+        self.cpu: dict[str, list[float]] = {}  # process -> [first, last] CPU seconds
         self.stopped = threading.Event()
 
+    def _cpu(self, name: str, process) -> None:
+        import psutil
+
+        try:
+            times = process.cpu_times()
+        except psutil.Error:
+            return
+        used = times.user + times.system
+        self.cpu.setdefault(name, [used, used])[1] = used
+
     def run(self) -> None:
+        """Sample memory each second; CPU time of the workers, locust and PostgreSQL too."""
         import psutil
 
         master = psutil.Process(self.master_pid)
+        began = time.time()
+        machine_began = psutil.cpu_times()
         while not self.stopped.wait(1.0):
             now = time.time()
             for child in master.children(recursive=True):
@@ -279,6 +294,27 @@ class MemorySampler(threading.Thread):
                     self.samples.append((now, child.pid, child.memory_info().rss))
                 except psutil.Error:
                     continue
+                self._cpu(f"worker {child.pid}", child)
+            for process in psutil.Process().children(recursive=True):
+                if "locust" in " ".join(process.cmdline()[:2]):
+                    self._cpu("locust", process)
+            for process in psutil.process_iter(["name"]):
+                if process.info["name"] == "postgres":
+                    self._cpu(f"postgres {process.pid}", process)
+        spent = psutil.cpu_times()
+        self.wall = time.time() - began
+        self.machine_busy = sum(
+            getattr(spent, f) - getattr(machine_began, f) for f in ("user", "system", "nice"))
+
+    def cpu_figures(self) -> dict:
+        """CPU seconds used during the phase: the workers, locust, PostgreSQL, the machine."""
+        def total(prefix: str) -> float:
+            return round(sum(last - first for name, (first, last) in self.cpu.items()
+                             if name.startswith(prefix)), 1)
+
+        return {"wall_s": round(getattr(self, "wall", 0.0), 1), "workers_s": total("worker"),
+                "locust_s": total("locust"), "postgres_s": total("postgres"),
+                "machine_s": round(getattr(self, "machine_busy", 0.0), 1)}
 
     def figures(self) -> dict:
         by_pid: dict[int, list[tuple[float, int]]] = {}
@@ -302,13 +338,15 @@ def _percentile(ordered: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
-def summarise(samples_file: Path, seconds: float) -> dict:
+def summarise(samples_file: Path) -> dict:
     """Per endpoint and in all: count, rate, failures, p50/p95/p99 (from every request)."""
     rows = json.loads(samples_file.read_text())  # [started, name, ms, ok]
     if not rows:
         return {"endpoints": {}, "all": {"requests": 0}}
+    # From the first request to the last: locust's clock also counts the start (tokens
+    # minted, users spawned).
     start = min(row[0] for row in rows)
-    span = max(seconds, max(row[0] for row in rows) - start)
+    span = max(1.0, max(row[0] + row[2] / 1000 for row in rows) - start)
     names = sorted({row[1] for row in rows})
     endpoints = {}
     for name in [*names, "all good", "all"]:
@@ -364,9 +402,9 @@ def phase(name: str, data_file: Path, run_id: str) -> dict:
         loads.append(os.getloadavg())
         sampler.stopped.set()
         sampler.join()
-    figures = summarise(samples, SECONDS)
+    figures = summarise(samples)
     figures.update({"users": users, "per_user_rate": round(per_user, 2), "workers": WORKERS,
-                    "seconds": SECONDS, "memory": sampler.figures(),
+                    "seconds": SECONDS, "memory": sampler.figures(), "cpu": sampler.cpu_figures(),
                     "load_average": [round(x, 2) for pair in loads for x in pair[:1]],
                     "timeline": timeline(samples, figures.get("start", 0))})
     return figures
@@ -514,6 +552,11 @@ def report(result: dict) -> str:
             lines.append(f"   {endpoint:<28} {row['requests']:>7} {row['per_s']:>7}/s  p50 "
                          f"{row['p50_ms']:>7} p95 {row['p95_ms']:>7} p99 {row['p99_ms']:>7} ms"
                          f"  failures {row['failures']}")
+        cpu = figures["cpu"]
+        lines.append(f"   CPU seconds over {cpu['wall_s']} s: gunicorn workers {cpu['workers_s']}, "
+                     f"locust {cpu['locust_s']}, PostgreSQL {cpu['postgres_s']} (all its "
+                     f"processes), the whole machine {cpu['machine_s']} of "
+                     f"{round(cpu['wall_s'] * (os.cpu_count() or 1), 1)}")
         for pid, memory in figures["memory"].items():
             lines.append(f"   worker {pid}: RSS {memory['first_mb']} → {memory['last_mb']} MB, "
                          f"max {memory['max_mb']} MB, growth {memory['growth_mb']} MB")

@@ -70,9 +70,9 @@ POOLS: list[TokenPool] = []
 
 @events.test_start.add_listener
 def _mint(environment, **_) -> None:
-    expected = RATE * environment.runner.target_user_count if RATE else 500
+    expected = RATE * environment.runner.target_user_count if RATE else 150
     window = min(SECONDS, WINDOW) + 10
-    per_client = int(expected * window * 0.45 / len(DATA["clients"])) + 50
+    per_client = int(expected * window * 0.45 / len(DATA["clients"])) + 20
     for client in DATA["clients"]:
         pool = TokenPool(client, per_client)
         pool.mint(environment.host)
