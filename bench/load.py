@@ -74,7 +74,7 @@ LOG_PRELOAD = max(5_000, int(200_000 * SCALE))
 TARGETS = {"per_s": 300, "p95_ms": 50, "rss_mb": 250}
 PURPOSE = "benefit-assessment"  # every organisation has declared it
 OUT = BENCH_DIR / f"load{_SUFFIX}"
-PNG = PROJECT / "docs" / "load-latency.png"
+PNG = PROJECT / "docs" / os.environ.get("AGORA_BENCH_LOAD_PNG", "load-latency.png")
 
 
 # --- the world ------------------------------------------------------------------------
@@ -433,7 +433,9 @@ def profile(data: dict, *, count: int = 60, top: int = 14) -> dict:
     import io
     import pstats
 
+    from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     from agora.organizations.keys import private_key_load
 
@@ -478,6 +480,9 @@ def profile(data: dict, *, count: int = 60, top: int = 14) -> dict:
                        ("api: person records", api), ("log: inclusion proof", log)]:
         for _ in range(10):
             assert call().status_code == 200, name
+        with CaptureQueriesContext(connection) as captured:
+            call()
+        queries = len(captured.captured_queries)
         began = time.perf_counter()
         for _ in range(count):
             call()
@@ -491,7 +496,8 @@ def profile(data: dict, *, count: int = 60, top: int = 14) -> dict:
         stats = pstats.Stats(profiler, stream=out)
         stats.sort_stats("cumulative").print_stats(r"src/agora/(?!core/middleware)", top)
         stats.sort_stats("tottime").print_stats(top)
-        results[name] = {"mean_ms": round(plain * 1000, 1), "profile": out.getvalue()}
+        results[name] = {"mean_ms": round(plain * 1000, 1), "queries": queries,
+                         "profile": out.getvalue()}
     return results
 
 
@@ -574,7 +580,8 @@ if __name__ == "__main__":
         DATABASES.setup("postgres")
         OUT.mkdir(parents=True, exist_ok=True)
         for endpoint, found in profile(handout(uuid.uuid4().hex[:8])).items():
-            print(f"=== {endpoint}: {found['mean_ms']} ms per request without the profiler")
+            print(f"=== {endpoint}: {found['mean_ms']} ms per request without the profiler, "
+                  f"{found['queries']} SQL statements")
             print(found["profile"])
     elif len(sys.argv) > 1:
         print(json.dumps(run(sys.argv[1])))
