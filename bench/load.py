@@ -32,6 +32,7 @@ appended when not 1): the next run uses its world again, with fresh sessions and
     AGORA_BENCH_LOAD_RATE=150        requests per second in the paced phase
     AGORA_BENCH_LOAD_WORKERS=4       gunicorn workers (default 4: two per core)
     AGORA_BENCH_LOAD_DROP=1          drop the kept database after the run
+    AGORA_BENCH_LOAD_PNG=name.png    the chart's name under docs/ (load-latency.png)
 
     .venv/bin/python -m bench load
 """
@@ -495,6 +496,9 @@ def profile(data: dict, *, count: int = 60, top: int = 14) -> dict:
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out)
         stats.sort_stats("cumulative").print_stats(r"src/agora/(?!core/middleware)", top)
+        # The templates' share: Django's render() and ninja's response rendering.
+        stats.print_stats(r"django/shortcuts.py|ninja/operation.py.*_result_to_response|"
+                          r"django/test/client.py.*request\b")
         stats.sort_stats("tottime").print_stats(top)
         results[name] = {"mean_ms": round(plain * 1000, 1), "queries": queries,
                          "profile": out.getvalue()}
