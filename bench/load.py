@@ -72,6 +72,7 @@ HEAVY = 10  # residents with thousands of entries in the log
 PER_ORG = 200  # people per organisation the caseworkers and clients look at
 CLIENT_ORGS = 10  # organisations whose API clients take part
 LOG_PRELOAD = max(5_000, int(200_000 * SCALE))
+OVERSIZE = b'{"national_id": "' + b"9" * 1_100_000 + b'"}'  # over the 1 MB limit
 TARGETS = {"per_s": 300, "p95_ms": 50, "rss_mb": 250}
 PURPOSE = "benefit-assessment"  # every organisation has declared it
 OUT = BENCH_DIR / f"load{_SUFFIX}"
@@ -475,12 +476,24 @@ def profile(data: dict, *, count: int = 60, top: int = 14) -> dict:
         client.cookies["sessionid"] = rng.choice(data["residents"])
         return client.get("/account/activity/")
 
+    def expired():
+        stale = httpload.sign_token(key, alg, client_id=partner["client_id"], audience=base,
+                                    purpose=partner["purpose"], issued=int(time.time()) - 400)
+        return client.get("/api/v1/whoami", HTTP_AUTHORIZATION=f"Bearer {stale}")
+
+    def oversize():
+        return client.post("/api/v1/people/lookup", data=OVERSIZE,
+                           content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {token()}")
+
     results = {}
-    for name, call in [("page: single view", page), ("page: home", home),
-                       ("page: who has seen my data", activity),
-                       ("api: person records", api), ("log: inclusion proof", log)]:
+    for name, call, status in [
+            ("page: single view", page, 200), ("page: home", home, 200),
+            ("page: who has seen my data", activity, 200),
+            ("api: person records", api, 200), ("log: inclusion proof", log, 200),
+            ("bad: expired token", expired, 401), ("bad: oversize body", oversize, 413)]:
         for _ in range(10):
-            assert call().status_code == 200, name
+            assert call().status_code == status, name
         with CaptureQueriesContext(connection) as captured:
             call()
         queries = len(captured.captured_queries)

@@ -26,12 +26,12 @@ from locust.contrib.fasthttp import FastHttpUser
 
 from agora.organizations.keys import private_key_load
 from bench.httpload import sign_token
+from bench.load import OVERSIZE
 
 DATA = json.loads(Path(os.environ["BENCH_LOAD_DATA"]).read_text())
 RATE = float(os.environ.get("BENCH_LOAD_RATE", "0"))
 SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "60"))
 LIFETIME, WINDOW = 300, 240  # a token lives 5 minutes; a pool serves 4 of them
-OVERSIZE = b'{"national_id": "' + b"9" * 1_100_000 + b'"}'  # over the 1 MB limit
 SAMPLES: list[tuple[float, str, float, bool]] = []
 _numbers = itertools.count()
 
