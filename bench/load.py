@@ -32,7 +32,8 @@ appended when not 1): the next run uses its world again, with fresh sessions and
     AGORA_BENCH_LOAD_RATE=150        requests per second in the paced phase
     AGORA_BENCH_LOAD_WORKERS=4       gunicorn workers (default 4: two per core)
     AGORA_BENCH_LOAD_DROP=1          drop the kept database after the run
-    AGORA_BENCH_LOAD_PNG=name.png    the chart's name under docs/ (load-latency.png)
+    AGORA_BENCH_LOAD_PNG=name.png    the chart's name under docs/ (load-latency.png; a
+                                     small world's goes to var/bench/load_0_01/)
 
     .venv/bin/python -m bench load
 """
@@ -76,7 +77,9 @@ OVERSIZE = b'{"national_id": "' + b"9" * 1_100_000 + b'"}'  # over the 1 MB limi
 TARGETS = {"per_s": 300, "p95_ms": 50, "rss_mb": 250}
 PURPOSE = "benefit-assessment"  # every organisation has declared it
 OUT = BENCH_DIR / f"load{_SUFFIX}"
-PNG = PROJECT / "docs" / os.environ.get("AGORA_BENCH_LOAD_PNG", "load-latency.png")
+# The chart goes into docs/ at full size only, so a small run never replaces it.
+PNG = (PROJECT / "docs" / os.environ.get("AGORA_BENCH_LOAD_PNG", "load-latency.png")
+       if SCALE == 1 else OUT / "latency.png")
 
 
 # --- the world ------------------------------------------------------------------------
@@ -542,7 +545,7 @@ def run(which: str = "postgres") -> dict:
     chosen = "paced" if "paced" in results["phases"] else next(iter(results["phases"]), "")
     if chosen:
         pngplot.latency_chart(results["phases"][chosen]["timeline"], PNG)
-        results["png"] = f"{PNG.relative_to(PROJECT)} ({chosen})"
+        results["png"] = f"{PNG} ({chosen})"
     (OUT / "figures.json").write_text(json.dumps(results, indent=1))
     return results
 
