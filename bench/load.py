@@ -156,8 +156,8 @@ def _town(rng: random.Random) -> None:
     # A real log: appended through the service, so its nodes are stored and it verifies.
     from agora.people.models import Person
 
-    subjects = [str(p) for p in Person.objects.filter(pk__in=resident_ids)
-                .values_list("public_id", flat=True)]
+    public = dict(Person.objects.filter(pk__in=resident_ids).values_list("pk", "public_id"))
+    subjects = [str(public[pk]) for pk in resident_ids]  # the most records first
     heavy, light = subjects[:HEAVY], subjects[HEAVY:]
     slugs = [org.slug for org in orgs]
     actions = ["record.read"] * 7 + ["record.list", "person.lookup", "person.view"]
@@ -202,12 +202,13 @@ def handout(run_id: str) -> dict:
     """Sessions, API clients with fresh keys, the people to ask for: the locust users' data."""
     from django.contrib.sessions.backends.db import SessionStore
     from django.db import connection
+    from django.db.models import Count
     from django.utils import timezone
 
     from agora.access.filters import readable_records_filter
     from agora.access.models import Purpose
     from agora.access.viewers import viewer_for_client, viewer_for_staff
-    from agora.audit.models import TreeHead
+    from agora.audit.models import LogEntry, TreeHead
     from agora.core.actors import SYSTEM
     from agora.organizations.keys import keypair_generate
     from agora.organizations.models import Membership, Organization
@@ -241,8 +242,15 @@ def handout(run_id: str) -> dict:
         if people:
             caseworkers.append({"session": _session(membership.user, SessionStore),
                                 "org": org.slug, "purpose": PURPOSE, "people": people})
-    residents = [_session(user, SessionStore) for user in
-                 User.objects.filter(email__endswith="@load.example").order_by("pk")]
+    # The residents with the most log entries first: the first locust users are the
+    # heavy residents (thousands of entries), the others have a few dozen.
+    accounts = list(User.objects.filter(email__endswith="@load.example")
+                    .select_related("person").order_by("pk"))
+    entries = dict(LogEntry.objects.filter(subject__in=[str(u.person.public_id)
+                                                        for u in accounts])
+                   .values("subject").annotate(n=Count("seq")).values_list("subject", "n"))
+    accounts.sort(key=lambda user: -entries.get(str(user.person.public_id), 0))
+    residents = [_session(user, SessionStore) for user in accounts]
     clients = []
     biggest = sorted(orgs, key=lambda org: -len(candidates[org.pk]))[:CLIENT_ORGS]
     for org in biggest:
@@ -475,8 +483,8 @@ def profile(data: dict, *, count: int = 60, top: int = 14) -> dict:
         client.cookies["sessionid"] = rng.choice(data["residents"])
         return client.get("/")
 
-    def activity():
-        client.cookies["sessionid"] = rng.choice(data["residents"])
+    def activity():  # a resident with thousands of entries (the first in the hand-out)
+        client.cookies["sessionid"] = rng.choice(data["residents"][:HEAVY])
         return client.get("/account/activity/")
 
     def expired():
