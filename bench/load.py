@@ -343,7 +343,10 @@ class MemorySampler(threading.Thread):
                              "growth_mb": round(statistics.mean(mb[-tenth:])
                                                 - statistics.mean(mb[tenth:2 * tenth]), 1)
                              if len(mb) >= 3 else 0.0,
-                             "samples": len(mb)}
+                             "samples": len(mb),
+                             # the mean of each minute, to see whether growth levels off
+                             "per_minute_mb": [round(statistics.mean(mb[i:i + 60]), 1)
+                                               for i in range(0, len(mb), 60)]}
         return out
 
 
