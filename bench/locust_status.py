@@ -7,15 +7,13 @@ the server verifies a signature and stores a token id on every read, as it would
 import json
 import os
 import random
-import time
-import uuid
 from pathlib import Path
 
-from joserfc import jws
 from locust import constant, task
 from locust.contrib.fasthttp import FastHttpUser
 
-from agora.organizations.keys import jws_registry, private_key_load
+from agora.organizations.keys import private_key_load
+from bench.httpload import sign_token
 
 CLIENT_ID = os.environ.get("BENCH_CLIENT_ID", "")
 KEY, ALG = (private_key_load(Path(os.environ["BENCH_KEY_FILE"]).read_bytes())
@@ -24,19 +22,13 @@ REFERENCES = (json.loads(Path(os.environ["BENCH_REFERENCES"]).read_text())
               if os.environ.get("BENCH_REFERENCES") else [])
 
 
-def token(audience: str) -> str:
-    now = int(time.time())
-    claims = {"iss": CLIENT_ID, "sub": CLIENT_ID, "aud": audience, "iat": now,
-              "exp": now + 60, "jti": str(uuid.uuid4()), "purpose": "case-management"}
-    return jws.serialize_compact({"alg": ALG, "typ": "JWT"}, json.dumps(claims).encode(), KEY,
-                                 algorithms=[ALG], registry=jws_registry(ALG))
-
-
 class StatusReader(FastHttpUser):
     wait_time = constant(0)
 
     @task
     def read_status(self) -> None:
         reference = random.choice(REFERENCES)  # noqa: S311 (load, not a secret)
+        token = sign_token(KEY, ALG, client_id=CLIENT_ID, audience=self.host,
+                           purpose="case-management")
         self.client.get(f"/api/v1/cases/{reference}/status", name="/cases/{ref}/status",
-                        headers={"Authorization": f"Bearer {token(self.host)}"})
+                        headers={"Authorization": f"Bearer {token}"})

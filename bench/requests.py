@@ -18,15 +18,14 @@ On a throwaway database each (bench/throwaway.py): 1,000,000 requests on Postgre
 import json
 import os
 import random
-import signal
 import statistics
-import subprocess
 import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench import httpload
 from bench.throwaway import BENCH_DIR, PROJECT, SCALE, Throwaway
 
 DATABASES = Throwaway(sqlite_name="requests.sqlite3", postgres_db=os.environ.get(
@@ -325,51 +324,20 @@ def measure_http(which: str, world: dict) -> dict:
     refs_file.write_text(json.dumps(references))
     connections.close_all()
     base = f"http://127.0.0.1:{PORT}"
-    env = {**os.environ, "AGORA_BASE_URL": base, "PYTHONPATH": f"{PROJECT / 'src'}"}
-    log = open(BENCH_DIR / f"requests-serve-{which}.log", "w")  # noqa: SIM115
-    server = subprocess.Popen(  # noqa: S603 (our own command, fixed arguments)
-        [sys.executable, "-m", "agora.cli", "serve", "--no-worker", "--port", str(PORT),
-         "--workers", str(HTTP_WORKERS)], cwd=PROJECT, env=env, stdout=log,
-        stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        _wait_for(base)
+    with httpload.served(port=PORT, workers=HTTP_WORKERS,
+                         log_path=BENCH_DIR / f"requests-serve-{which}.log"):
         csv = BENCH_DIR / f"requests-http-{which}"
-        locust_env = {**env, "BENCH_CLIENT_ID": str(client.client_id),
-                      "BENCH_KEY_FILE": str(key_file), "BENCH_REFERENCES": str(refs_file)}
-        subprocess.run(  # noqa: S603 (locust from this venv, fixed arguments)
-            [str(Path(sys.executable).with_name("locust")), "-f",
-             str(PROJECT / "bench" / "locust_status.py"), "--headless", "-u",
-             str(HTTP_USERS), "-r", str(HTTP_USERS), "-t", f"{HTTP_SECONDS}s", "--host", base,
-             "--csv", str(csv), "--only-summary", "--stop-timeout", "5"],
-            cwd=PROJECT, env=locust_env, check=False, stdout=subprocess.DEVNULL,
-            stderr=open(BENCH_DIR / f"requests-locust-{which}.log", "w"),  # noqa: SIM115
-        )
+        httpload.run_locust(
+            PROJECT / "bench" / "locust_status.py", host=base, users=HTTP_USERS,
+            seconds=HTTP_SECONDS, csv_prefix=csv,
+            env={"BENCH_CLIENT_ID": str(client.client_id), "BENCH_KEY_FILE": str(key_file),
+                 "BENCH_REFERENCES": str(refs_file)},
+            log_path=BENCH_DIR / f"requests-locust-{which}.log")
         return _locust_figures(Path(f"{csv}_stats.csv"))
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-        log.close()
-
-
-def _wait_for(base: str, seconds: float = 300) -> None:
-    import urllib.request
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{base}/api/v1/openapi.json", timeout=2)  # noqa: S310
-            return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError("agora serve did not answer in time")
 
 
 def _locust_figures(path: Path) -> dict:
-    import csv
-
-    with path.open() as handle:
-        rows = {row["Name"]: row for row in csv.DictReader(handle)}
-    row = rows["Aggregated"]
+    row = httpload.locust_rows(path)["Aggregated"]
     return {
         "requests": int(row["Request Count"]), "failures": int(row["Failure Count"]),
         "per_s": round(float(row["Requests/s"]), 1), "p50_ms": float(row["50%"]),
