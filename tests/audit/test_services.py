@@ -107,6 +107,23 @@ def _plan(queryset) -> str:
         return " ".join(str(row) for row in cursor.fetchall())
 
 
+def test_the_organisations_in_a_residents_log_are_read_from_the_subject_index_alone():
+    append(14)
+    queryset = (LogEntry.objects.filter(subject="person-4").exclude(organization="")
+                .order_by("organization").values_list("organization", flat=True).distinct())
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")  # a tiny table
+            cursor.execute("EXPLAIN " + sql, params)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert ("Index Only Scan using audit_entry_subject" in plan
+            or "COVERING INDEX audit_entry_subject" in plan), plan
+
+
 def test_a_subjects_entries_and_erased_ones_are_found_through_their_indexes():
     append(14)
     entry_subject_pseudonymise(subject="person-3")

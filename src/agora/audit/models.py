@@ -160,8 +160,11 @@ class LogEntry(AppendOnlyModel):
         # (docs/benchmarks.md); an entry about no one goes under the empty pseudonym,
         # at the same place each time.
         indexes = [
+            # A resident's entries in log order, with the organisations that made them:
+            # "who has seen my data" pages and lists its organisations from the index
+            # alone (docs/benchmarks.md, "Latency at size"); still one index per append.
             models.Index(
-                fields=["subject"], name="audit_entry_subject",
+                fields=["subject", "seq", "organization"], name="audit_entry_subject",
                 condition=models.Q(subject__isnull=False),
             ),
             models.Index(
