@@ -1,0 +1,109 @@
+"""The transactional outbox: record an announced event, fan it out, recover lost work.
+
+`event_record` runs inside the announcing service's transaction (it receives
+`core.events.event_announced`), so the event commits or rolls back with the change.
+Only after commit is the fan-out task queued; if that queueing is lost (a crash between
+commit and enqueue, a Redis restart), `outbox_recover` finds the event again: a worker
+runs it when it starts, and `agora notifications recover` runs it on demand.
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from agora.notifications.models import Delivery, Event, EventType, Subscription
+
+logger = logging.getLogger(__name__)
+
+GRACE = timedelta(seconds=30)
+"""How long committed work may wait in the queue before recovery queues it again."""
+
+
+def event_record(sender, *, type: str, organizations, person, source: str, subject: str,
+                 data: dict, **kwargs) -> Event:
+    """Write the outbox row of an announced event in the caller's transaction."""
+    if type not in EventType.values:
+        raise ValueError(f"{type!r} is not an event type; add it to EventType first.")
+    event = Event.objects.create(type=type, source=source, subject=subject, person=person,
+                                 data=data, occurred_at=timezone.now())
+    if organizations:
+        event.organizations.add(*organizations)
+    transaction.on_commit(lambda: dispatch_enqueue(event.pk), robust=True)
+    return event
+
+
+def dispatch_enqueue(event_id) -> None:
+    from agora.notifications.tasks import event_dispatch
+
+    event_dispatch.enqueue(str(event_id))
+
+
+def attempt_enqueue(delivery_id, run_after: datetime | None = None) -> None:
+    from agora.notifications.tasks import delivery_attempt
+
+    task = delivery_attempt.using(run_after=run_after) if run_after else delivery_attempt
+    task.enqueue(str(delivery_id))
+
+
+def event_fan_out(event_id: str, *, now: datetime | None = None) -> int:
+    """Make one delivery per subscription the event matches; return how many were made.
+
+    Runs once per event: the event row is locked, and a second run finds it dispatched.
+    Paused subscriptions get their deliveries too; they are sent when it resumes.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = Event.objects.select_for_update().filter(
+            pk=event_id, dispatched_at__isnull=True).first()
+        if event is None:
+            return 0
+        subscriptions = [
+            s for s in Subscription.objects.filter(
+                organization__in=event.organizations.all()).only("pk", "event_types")
+            if event.type in s.event_types
+        ]
+        Delivery.objects.bulk_create(
+            [Delivery(event=event, subscription=s, next_attempt_at=now, created_at=now)
+             for s in subscriptions],
+            ignore_conflicts=True,
+        )
+        event.dispatched_at = now
+        event.save(update_fields=["dispatched_at"])
+        ids = list(Delivery.objects.filter(
+            event=event, subscription__status=Subscription.Status.ACTIVE,
+            status=Delivery.Status.PENDING).values_list("public_id", flat=True))
+        transaction.on_commit(lambda: [attempt_enqueue(i) for i in ids], robust=True)
+    return len(subscriptions)
+
+
+def outbox_recover(*, now: datetime | None = None) -> tuple[int, int]:
+    """Queue again the events and deliveries whose tasks look lost; return (events, deliveries).
+
+    Queueing twice is harmless: a dispatched event is not fanned out again, and a
+    delivery is sent only by the worker that holds its lease.
+    """
+    now = now or timezone.now()
+    events = list(Event.objects.filter(dispatched_at__isnull=True, occurred_at__lt=now - GRACE)
+                  .values_list("pk", flat=True))
+    for event_id in events:
+        dispatch_enqueue(event_id)
+    deliveries = list(
+        Delivery.objects.filter(status=Delivery.Status.PENDING,
+                                next_attempt_at__lt=now - GRACE,
+                                subscription__status=Subscription.Status.ACTIVE)
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+        .values_list("public_id", flat=True)
+    )
+    for delivery_id in deliveries:
+        attempt_enqueue(delivery_id)
+    return len(events), len(deliveries)
+
+
+def worker_started(sender, **kwargs) -> None:
+    """Recover the outbox's lost work when a worker starts (after a crash, say)."""
+    events, deliveries = outbox_recover()
+    if events or deliveries:
+        logger.info("Outbox: queued %s events and %s deliveries again.", events, deliveries)
