@@ -56,7 +56,7 @@ def delivery_send(delivery_id: str, *, now: datetime | None = None) -> str:
 
 
 def _record(pk: int, outcome: endpoints.Outcome, started: datetime) -> str:
-    now = timezone.now()
+    now = started + timedelta(milliseconds=outcome.latency_ms)
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().get(pk=pk)
         delivery.attempts += 1

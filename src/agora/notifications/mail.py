@@ -22,9 +22,10 @@ def subscription_paused_mail(subscription_id: int) -> int:
         logger.warning("Webhook %s was paused; its organisation has no admin to tell.",
                        subscription.public_id)
         return 0
+    last = subscription.deliveries.exclude(last_error="").order_by("-next_attempt_at").first()
     text = render_to_string("notifications/email/subscription_paused.txt", {
         "subscription": subscription, "service_name": settings.SERVICE_NAME,
-        "base_url": settings.BASE_URL,
+        "base_url": settings.BASE_URL, "last_error": last.last_error if last else "",
     })
     send_mail(f"[{settings.SERVICE_NAME}] Webhook paused: {subscription.url[:80]}", text,
               None, admins)
