@@ -23,6 +23,9 @@ from agora.notifications.outbox import attempt_enqueue
 
 logger = logging.getLogger(__name__)
 
+EARLY = timedelta(seconds=1)
+"""How early a try may run and still count as due (clocks of workers differ a little)."""
+
 
 def backoff(attempt: int, *, rng: random.Random | None = None) -> timedelta:
     """Return how long to wait after failed try number `attempt` (1, 2, …), jittered."""
@@ -36,7 +39,7 @@ def _lease(delivery_id: str, now: datetime) -> bool:
                             + settings.WEBHOOK_READ_TIMEOUT + 60)
     return bool(
         Delivery.objects.filter(public_id=delivery_id, status=Delivery.Status.PENDING,
-                                next_attempt_at__lte=now,
+                                next_attempt_at__lte=now + EARLY,
                                 subscription__status=Subscription.Status.ACTIVE)
         .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
         .update(lease_until=until)

@@ -42,9 +42,18 @@ def dispatch_enqueue(event_id) -> None:
 
 
 def attempt_enqueue(delivery_id, run_after: datetime | None = None) -> None:
+    """Queue a try of the delivery, at `run_after` rounded up to the whole second.
+
+    RQ's scheduler keeps whole seconds (rounded down); rounding up here means a retry
+    never runs before the delivery is due.
+    """
     from agora.notifications.tasks import delivery_attempt
 
-    task = delivery_attempt.using(run_after=run_after) if run_after else delivery_attempt
+    task = delivery_attempt
+    if run_after is not None:
+        whole = run_after.replace(microsecond=0)
+        task = delivery_attempt.using(
+            run_after=whole + timedelta(seconds=1) if whole < run_after else whole)
     task.enqueue(str(delivery_id))
 
 
