@@ -8,15 +8,15 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from agora.core.exceptions import NotFound
 from agora.notifications.models import Attempt, Delivery, Subscription
+from agora.notifications.permissions import may_manage_webhooks
 from agora.organizations.models import Organization
-from agora.organizations.selectors import user_can_manage_members
 
 HISTORY_LIMIT = 50
 
 
 def subscriptions_for(*, viewer, organization: Organization) -> QuerySet[Subscription]:
     """Return the organisation's subscriptions with counts of waiting and dead deliveries."""
-    if not user_can_manage_members(viewer, organization):
+    if not may_manage_webhooks(viewer, organization):
         return Subscription.objects.none()
     return Subscription.objects.filter(organization=organization).annotate(
         waiting=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.PENDING)),

@@ -18,15 +18,16 @@ from agora.notifications.endpoints import endpoint_check
 from agora.notifications.exceptions import UnknownEventType
 from agora.notifications.models import Delivery, EventType, Subscription
 from agora.notifications.outbox import attempt_enqueue
+from agora.notifications.permissions import may_manage_webhooks
 from agora.organizations.models import Organization
-from agora.organizations.selectors import user_can_manage_members
+from agora.people.models import User
 
 MAX_SUBSCRIPTIONS = 20
 """Per organisation: enough for every partner system, few enough to send to quickly."""
 
 
 def _admin_check(actor, organization: Organization) -> None:
-    if not user_can_manage_members(actor, organization):
+    if not may_manage_webhooks(actor, organization):
         raise PermissionDenied("Only an administrator of this organisation can manage its "
                                "webhooks.")
 
@@ -76,7 +77,7 @@ def subscription_create(
         subscription = Subscription.objects.create(
             organization=organization, url=url.strip(), event_types=chosen,
             description=description, secret=secret, created_at=now, updated_at=now,
-            created_by=actor if getattr(actor, "pk", None) else None,
+            created_by=actor if isinstance(actor, User) else None,
         )
     return subscription, secret
 
