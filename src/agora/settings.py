@@ -354,6 +354,9 @@ WEBHOOK_RETRY_WINDOW = env.float("AGORA_WEBHOOK_RETRY_WINDOW", default=26 * 3600
 # AGORA_WEBHOOK_SECRET_OVERLAP: seconds the old secret still signs after a rotation.
 WEBHOOK_SECRET_OVERLAP = env.float("AGORA_WEBHOOK_SECRET_OVERLAP", default=24 * 3600.0)
 
+# AGORA_OUTBOX_RECOVER_INTERVAL: seconds between sweeps that queue again lost outbox work.
+OUTBOX_RECOVER_INTERVAL = env.int("AGORA_OUTBOX_RECOVER_INTERVAL", default=60)
+
 # AGORA_TREE_HEAD_INTERVAL: seconds between signed tree heads (signed only when the log
 # has grown); the worker signs them.
 TREE_HEAD_INTERVAL = env.int("AGORA_TREE_HEAD_INTERVAL", default=60)

@@ -151,3 +151,18 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delivery_id} #{self.number}: {self.status_code or self.error}"
+
+
+class RecoverySchedule(models.Model):
+    """The outbox's recovery sweep: the one pending tick, named by its token.
+
+    A tick whose token is no longer this row's does nothing, so however often workers
+    start, one chain of sweeps runs (the pattern of `audit.cadence`).
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    token = models.CharField(max_length=32, blank=True)
+    next_run_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"next outbox sweep at {self.next_run_at}"

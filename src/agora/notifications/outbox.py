@@ -4,7 +4,8 @@
 `core.events.event_announced`), so the event commits or rolls back with the change.
 Only after commit is the fan-out task queued; if that queueing is lost (a crash between
 commit and enqueue, a Redis restart), `outbox_recover` finds the event again: a worker
-runs it when it starts, and `agora notifications recover` runs it on demand.
+runs it when it starts and then every minute (`recovery`), and `agora notifications
+recover` runs it on demand.
 """
 
 import logging
@@ -112,7 +113,10 @@ def outbox_recover(*, now: datetime | None = None) -> tuple[int, int]:
 
 
 def worker_started(sender, **kwargs) -> None:
-    """Recover the outbox's lost work when a worker starts (after a crash, say)."""
+    """Recover the outbox's lost work when a worker starts, and seed the recovery sweep."""
+    from agora.notifications.recovery import recovery_start
+
     events, deliveries = outbox_recover()
+    recovery_start()
     if events or deliveries:
         logger.info("Outbox: queued %s events and %s deliveries again.", events, deliveries)
