@@ -166,3 +166,53 @@ class RecoverySchedule(models.Model):
 
     def __str__(self) -> str:
         return f"next outbox sweep at {self.next_run_at}"
+
+
+class EmailPreference(models.Model):
+    """Whether a resident wants email about one request, or (no request) by default."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    request_id = models.UUIDField(
+        null=True, blank=True, help_text="The request's public id; empty for the default."
+    )
+    enabled = models.BooleanField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "request_id"], name="email_pref_request"),
+            models.UniqueConstraint(fields=["person"], condition=models.Q(request_id=None),
+                                    name="email_pref_default"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.request_id or 'default'}: {self.enabled}"
+
+
+class ResidentEmail(models.Model):
+    """One email telling a resident that their request changed: sent at least once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Gave up"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="email")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    lease_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["next_attempt_at"], condition=models.Q(status="pending"),
+                         name="resident_email_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} → {self.person_id}: {self.status}"

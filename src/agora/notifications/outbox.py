@@ -15,7 +15,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from agora.notifications.models import Delivery, Event, EventType, Subscription
+from agora.notifications.models import Delivery, Event, EventType, ResidentEmail, Subscription
+from agora.notifications.residents import resident_email_plan
 
 logger = logging.getLogger(__name__)
 
@@ -50,24 +51,36 @@ def attempt_enqueue(delivery_id, run_after: datetime | None = None) -> None:
     """
     from agora.notifications.tasks import delivery_attempt
 
-    task = delivery_attempt
-    if run_after is not None:
-        whole = run_after.replace(microsecond=0)
-        task = delivery_attempt.using(
-            run_after=whole + timedelta(seconds=1) if whole < run_after else whole)
+    task = delivery_attempt.using(run_after=_whole_second(run_after)) if run_after else \
+        delivery_attempt
     task.enqueue(str(delivery_id))
+
+
+def _whole_second(moment: datetime) -> datetime:
+    whole = moment.replace(microsecond=0)
+    return whole + timedelta(seconds=1) if whole < moment else whole
+
+
+def email_enqueue(email_id, run_after: datetime | None = None) -> None:
+    from agora.notifications.tasks import resident_email
+
+    task = resident_email.using(run_after=_whole_second(run_after)) if run_after else \
+        resident_email
+    task.enqueue(str(email_id))
 
 
 def event_fan_out(event_id: str, *, now: datetime | None = None) -> int:
     """Make one delivery per subscription the event matches; return how many were made.
+
+    In the same transaction, plan the email that tells the resident, if one is due.
 
     Runs once per event: the event row is locked, and a second run finds it dispatched.
     Paused subscriptions get their deliveries too; they are sent when it resumes.
     """
     now = now or timezone.now()
     with transaction.atomic():
-        event = Event.objects.select_for_update().filter(
-            pk=event_id, dispatched_at__isnull=True).first()
+        event = Event.objects.select_for_update(of=("self",)).select_related(
+            "person").filter(pk=event_id, dispatched_at__isnull=True).first()
         if event is None:
             return 0
         subscriptions = [
@@ -86,6 +99,9 @@ def event_fan_out(event_id: str, *, now: datetime | None = None) -> int:
             event=event, subscription__status=Subscription.Status.ACTIVE,
             status=Delivery.Status.PENDING).values_list("public_id", flat=True))
         transaction.on_commit(lambda: [attempt_enqueue(i) for i in ids], robust=True)
+        email = resident_email_plan(event, now)
+        if email is not None and email.status == ResidentEmail.Status.PENDING:
+            transaction.on_commit(lambda: email_enqueue(email.public_id), robust=True)
     return len(subscriptions)
 
 
@@ -109,6 +125,11 @@ def outbox_recover(*, now: datetime | None = None) -> tuple[int, int]:
     )
     for delivery_id in deliveries:
         attempt_enqueue(delivery_id)
+    for email_id in ResidentEmail.objects.filter(
+            status=ResidentEmail.Status.PENDING, next_attempt_at__lt=now - GRACE).filter(
+            Q(lease_until__isnull=True) | Q(lease_until__lt=now)).values_list("public_id",
+                                                                               flat=True):
+        email_enqueue(email_id)
     return len(events), len(deliveries)
 
 

@@ -7,6 +7,7 @@ from django_tasks import task
 
 from agora.notifications.delivery import delivery_send
 from agora.notifications.outbox import event_fan_out
+from agora.notifications.residents import resident_email_send
 
 
 @task()
@@ -19,3 +20,9 @@ def event_dispatch(event_id: str) -> int:
 def delivery_attempt(delivery_id: str) -> str:
     """Try one delivery once (retries are queued by the attempt that fails)."""
     return delivery_send(delivery_id)
+
+
+@task()
+def resident_email(email_id: str) -> str:
+    """Send one planned email to a resident (a failure queues its own retry)."""
+    return resident_email_send(email_id)

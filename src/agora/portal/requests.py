@@ -13,12 +13,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from agora.access.viewers import Viewer, viewer_for_resident
 from agora.cases import selectors, services
 from agora.cases.models import MAX_MESSAGE
 from agora.core.exceptions import AgoraError, NotFound
+from agora.notifications.residents import email_preference_set, email_wanted
 from agora.portal.forms import add_agora_error
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
@@ -94,10 +95,31 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
             else:
                 messages.success(request, said)
                 return redirect("portal:request", reference=view.reference)
+    person = viewer.person
     return render(request, "portal/requests/detail.html", {
         "view": view, "case": view.case, "forms": forms_shown, "wanted": wanted,
         "overdue": view.is_overdue(), "failed": which if which in FORMS else "",
+        "emails_on": person is not None and email_wanted(person, view.case.public_id),
     })
+
+
+@login_required
+@require_POST
+def request_emails(request: HttpRequest, reference: str) -> HttpResponse:
+    """Start or stop the emails about one request."""
+    viewer = _viewer(request)
+    try:
+        view = selectors.case_read(viewer=viewer, reference=reference)
+    except NotFound as error:
+        raise Http404(error.detail) from error
+    if viewer.person is None:
+        raise Http404("No such request.")
+    enabled = request.POST.get("emails") == "on"
+    email_preference_set(actor=request.user, person=viewer.person, enabled=enabled,
+                         request_id=view.case.public_id)
+    messages.success(request, "We will email you when this request changes." if enabled
+                     else "We will not email you about this request.")
+    return redirect("portal:request", reference=view.reference)
 
 
 def _apply(which: str, viewer: Viewer, reference: str, data: dict, wanted) -> str:
