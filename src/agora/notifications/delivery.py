@@ -34,60 +34,71 @@ def backoff(attempt: int, *, rng: random.Random | None = None) -> timedelta:
     return timedelta(seconds=rng.uniform(ceiling / 2, ceiling))
 
 
-def _lease(delivery_id: str, now: datetime) -> bool:
+def _lease(delivery_id: str, now: datetime) -> datetime | None:
+    """Take the delivery for this worker if it is pending, due and free; return the lease."""
     until = now + timedelta(seconds=settings.WEBHOOK_CONNECT_TIMEOUT
                             + settings.WEBHOOK_READ_TIMEOUT + 60)
-    return bool(
+    claimed = (
         Delivery.objects.filter(public_id=delivery_id, status=Delivery.Status.PENDING,
-                                next_attempt_at__lte=now + EARLY,
-                                subscription__status=Subscription.Status.ACTIVE)
+                                next_attempt_at__lte=now + EARLY)
         .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
         .update(lease_until=until)
     )
+    return until if claimed else None
 
 
 def delivery_send(delivery_id: str, *, now: datetime | None = None) -> str:
     """Try a due delivery once; return what became of it (delivered, retry, dead, skipped)."""
     now = now or timezone.now()
-    if not _lease(delivery_id, now):
-        return "skipped"  # done, not due, paused, or another worker is sending it
+    lease = _lease(delivery_id, now)
+    if lease is None:
+        return "skipped"  # done, not due, or another worker is sending it
     delivery = Delivery.objects.select_related("event", "subscription").get(
         public_id=delivery_id)
+    if delivery.subscription.status != Subscription.Status.ACTIVE:
+        Delivery.objects.filter(pk=delivery.pk, lease_until=lease).update(lease_until=None)
+        return "skipped"  # paused: it waits for the resume
     body, headers = wire.message_for(delivery.event, delivery.subscription, now)
     outcome = endpoints.post(delivery.subscription.url, body, headers)
-    return _record(delivery.pk, outcome, now)
+    return _record(delivery, lease, outcome, now)
 
 
-def _record(pk: int, outcome: endpoints.Outcome, started: datetime) -> str:
+def _record(delivery: Delivery, lease: datetime, outcome: endpoints.Outcome,
+            started: datetime) -> str:
+    """Record the attempt and what follows from it, if this worker still holds the lease."""
     now = started + timedelta(milliseconds=outcome.latency_ms)
+    number = delivery.attempts + 1
+    first = delivery.first_attempt_at or started
+    fields = {"attempts": number, "first_attempt_at": first, "lease_until": None,
+              "last_status_code": outcome.status_code, "last_error": outcome.error}
+    subscription = delivery.subscription
+    subscriptions = Subscription.objects.filter(pk=subscription.pk)
     with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().get(pk=pk)
-        delivery.attempts += 1
-        Attempt.objects.create(delivery=delivery, number=delivery.attempts, started_at=started,
-                               status_code=outcome.status_code, latency_ms=outcome.latency_ms,
-                               error=outcome.error)
-        delivery.first_attempt_at = delivery.first_attempt_at or started
-        delivery.lease_until = None
-        delivery.last_status_code, delivery.last_error = outcome.status_code, outcome.error
-        subscriptions = Subscription.objects.filter(pk=delivery.subscription_id)
         if outcome.ok:
-            delivery.status, delivery.delivered_at = Delivery.Status.DELIVERED, now
-            subscriptions.filter(failing_since__isnull=False).update(failing_since=None)
+            fields.update(status=Delivery.Status.DELIVERED, delivered_at=now)
+            if subscription.failing_since is not None:
+                subscriptions.filter(failing_since__isnull=False).update(failing_since=None)
             result = "delivered"
         else:
-            subscriptions.filter(failing_since__isnull=True).update(failing_since=started)
+            if subscription.failing_since is None:
+                subscriptions.filter(failing_since__isnull=True).update(failing_since=started)
             window = timedelta(seconds=settings.WEBHOOK_RETRY_WINDOW)
-            if now - delivery.first_attempt_at >= window:
-                delivery.status = Delivery.Status.DEAD
-                _pause_if_failing(delivery.subscription_id, now - window)
+            if now - first >= window:
+                fields["status"] = Delivery.Status.DEAD
+                _pause_if_failing(subscription.pk, now - window)
                 result = "dead"
             else:
-                delivery.next_attempt_at = now + backoff(delivery.attempts)
-                run_after = delivery.next_attempt_at
+                run_after = fields["next_attempt_at"] = now + backoff(number)
                 transaction.on_commit(
                     lambda: attempt_enqueue(delivery.public_id, run_after), robust=True)
                 result = "retry"
-        delivery.save()
+        if not Delivery.objects.filter(pk=delivery.pk, lease_until=lease).update(**fields):
+            # The lease ran out and another worker took the delivery over: it records.
+            transaction.set_rollback(True)
+            return "superseded"
+        Attempt.objects.create(delivery=delivery, number=number, started_at=started,
+                               status_code=outcome.status_code, latency_ms=outcome.latency_ms,
+                               error=outcome.error)
     return result
 
 

@@ -69,10 +69,12 @@ def email_enqueue(email_id, run_after: datetime | None = None) -> None:
     task.enqueue(str(email_id))
 
 
-def event_fan_out(event_id: str, *, now: datetime | None = None) -> int:
-    """Make one delivery per subscription the event matches; return how many were made.
+def event_fan_out(event_id: str, *, now: datetime | None = None,
+                  enqueue: bool = True) -> list[str]:
+    """Make one delivery per subscription the event matches; return those to send now.
 
-    In the same transaction, plan the email that tells the resident, if one is due.
+    After commit, each is queued (unless `enqueue` is false: the caller sends them). In
+    the same transaction, plan the email that tells the resident, if one is due.
 
     Runs once per event: the event row is locked, and a second run finds it dispatched.
     Paused subscriptions get their deliveries too; they are sent when it resumes.
@@ -82,7 +84,7 @@ def event_fan_out(event_id: str, *, now: datetime | None = None) -> int:
         event = Event.objects.select_for_update(of=("self",)).select_related(
             "person").filter(pk=event_id, dispatched_at__isnull=True).first()
         if event is None:
-            return 0
+            return []
         subscriptions = [
             s for s in Subscription.objects.filter(
                 organization__in=event.organizations.all()).only("pk", "event_types")
@@ -95,14 +97,15 @@ def event_fan_out(event_id: str, *, now: datetime | None = None) -> int:
         )
         event.dispatched_at = now
         event.save(update_fields=["dispatched_at"])
-        ids = list(Delivery.objects.filter(
+        ids = [str(i) for i in Delivery.objects.filter(
             event=event, subscription__status=Subscription.Status.ACTIVE,
-            status=Delivery.Status.PENDING).values_list("public_id", flat=True))
-        transaction.on_commit(lambda: [attempt_enqueue(i) for i in ids], robust=True)
+            status=Delivery.Status.PENDING).values_list("public_id", flat=True)]
+        if enqueue:
+            transaction.on_commit(lambda: [attempt_enqueue(i) for i in ids], robust=True)
         email = resident_email_plan(event, now)
         if email is not None and email.status == ResidentEmail.Status.PENDING:
             transaction.on_commit(lambda: email_enqueue(email.public_id), robust=True)
-    return len(subscriptions)
+    return ids
 
 
 def outbox_recover(*, now: datetime | None = None) -> tuple[int, int]:
