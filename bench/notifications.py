@@ -3,25 +3,27 @@
 On a throwaway database each (bench/throwaway.py), with `AGORA_BENCH_WORKERS` worker
 processes running what `agora worker` runs (`db_worker --no-reload --no-startup-delay`,
 polling every second when idle) and a local receiver (a threaded HTTP server on
-127.0.0.1 that answers 204 and notes when each `webhook-id` arrived):
+127.0.0.1, in a process of its own, that answers 204 and notes when each `webhook-id`
+first arrived):
 
 - paced: events committed at 50 per second for `AGORA_BENCH_SECONDS` (30 s), each
   through `core.events.announce` in its own transaction, as a service commits one; the
   figure is the time from each commit to its 2xx (p50, p95, max);
-- flood: events committed as fast as one process can for `AGORA_BENCH_SECONDS`, then the
-  time until the last one is delivered: events per second from the first commit to the
-  last 2xx, sustained over the whole run;
+- sustained: events committed at `AGORA_BENCH_RATE` (200) per second for
+  `AGORA_BENCH_SUSTAINED_SECONDS` (60): the rate achieved from the first commit to the
+  last 2xx, and the same latencies (a backlog that grows shows as a growing latency);
 - beside them, a bare baseline from the same run: INSERT + COMMIT of one small row.
 
 Prints one JSON line per database. Needs `uptime` load under 2.5 to mean much (2 cores).
 """
 
 import json
+import multiprocessing
 import os
+import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -33,39 +35,59 @@ DATABASES = Throwaway(sqlite_name="notifications.sqlite3", postgres_db=os.enviro
 SECONDS = int(os.environ.get("AGORA_BENCH_SECONDS", "30"))
 WORKERS = int(os.environ.get("AGORA_BENCH_WORKERS", "2"))
 PACED_RATE = 50
+SUSTAINED_RATE = int(os.environ.get("AGORA_BENCH_RATE", "200"))
+SUSTAINED_SECONDS = int(os.environ.get("AGORA_BENCH_SUSTAINED_SECONDS", "60"))
 BARE = 2000
 
 
-class Arrivals:
-    """What the receiver saw: the first arrival time of each event id."""
+def _serve(port: int, log: str) -> None:
+    """Answer 204 to every post and append `<webhook-id> <time>` to `log` (a process)."""
+    out = open(log, "a", buffering=1)  # noqa: SIM115 (open for the process's life)
 
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.first: dict[str, float] = {}
-        self.requests = 0
-
-    def note(self, event_id: str) -> None:
-        now = time.time()
-        with self.lock:
-            self.requests += 1
-            self.first.setdefault(event_id, now)
-
-
-def _receiver(arrivals: Arrivals) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args) -> None:
             pass
 
         def do_POST(self) -> None:
             self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            arrivals.note(self.headers.get("webhook-id", ""))
+            out.write(f"{self.headers.get('webhook-id', '')} {time.time()}\n")
             self.send_response(204)
             self.end_headers()
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    server.serve_forever()
+
+
+class Receiver:
+    """The receiver in a process of its own (so the committing loop does not slow it)."""
+
+    def __init__(self) -> None:
+        self.log = BENCH_DIR / "notifications-arrivals.log"
+        self.log.unlink(missing_ok=True)
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.process = multiprocessing.get_context("fork").Process(
+            target=_serve, args=(self.port, str(self.log)), daemon=True)
+        self.process.start()
+
+    def first(self) -> dict[str, float]:
+        """Return when each event id first arrived."""
+        arrived: dict[str, float] = {}
+        if self.log.exists():
+            for line in self.log.read_text().splitlines():
+                event_id, _, at = line.partition(" ")
+                if at:
+                    arrived.setdefault(event_id, float(at))
+        return arrived
+
+    def requests(self) -> int:
+        return len(self.log.read_text().splitlines()) if self.log.exists() else 0
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.join(10)
 
 
 def _workers(env: dict[str, str]) -> list[subprocess.Popen]:
@@ -88,10 +110,13 @@ def _commit(organization) -> tuple[str, float]:
     return subject, time.time()
 
 
-def _wait_for(arrivals: Arrivals, count: int, timeout: float) -> None:
+def _wait_for(receiver: Receiver, ids, timeout: float) -> dict[str, float]:
     deadline = time.time() + timeout
-    while len(arrivals.first) < count and time.time() < deadline:
-        time.sleep(0.05)
+    while True:
+        arrived = receiver.first()
+        if all(i in arrived for i in ids) or time.time() > deadline:
+            return arrived
+        time.sleep(0.2)
 
 
 def _committed_ids(subjects: dict[str, float]) -> dict[str, float]:
@@ -114,6 +139,31 @@ def _bare_commits() -> float:
     return BARE / (time.perf_counter() - started)
 
 
+def _phase(receiver: Receiver, organization, rate: int, seconds: int) -> dict:
+    """Commit `rate` events a second for `seconds`; return how they were delivered."""
+    subjects: dict[str, float] = {}
+    started = time.time()
+    for n in range(rate * seconds):
+        if (pause := started + n / rate - time.time()) > 0:
+            time.sleep(pause)
+        subject, at = _commit(organization)
+        subjects[subject] = at
+    committed_for = time.time() - started
+    committed = _committed_ids(subjects)
+    arrived = _wait_for(receiver, committed, 600)
+    latencies = sorted(arrived[i] - t for i, t in committed.items() if i in arrived)
+    last = max(arrived[i] for i in committed if i in arrived)
+    return {
+        "rate_offered_per_s": rate, "committed": len(committed),
+        "commits_per_s": round(len(committed) / committed_for),
+        "delivered": len(latencies),
+        "delivered_per_s": round(len(latencies) / (last - started)),
+        "p50_s": round(statistics.median(latencies), 3),
+        "p95_s": round(latencies[int(0.95 * (len(latencies) - 1))], 3),
+        "max_s": round(latencies[-1], 3),
+    }
+
+
 def run(which: str) -> dict:
     DATABASES.setup(which)
     os.environ["AGORA_WEBHOOK_ALLOW_LOOPBACK"] = "1"
@@ -126,67 +176,34 @@ def run(which: str) -> dict:
     from agora.notifications.services import subscription_create
     from agora.organizations.models import Organization
 
-    arrivals = Arrivals()
-    server = _receiver(arrivals)
+    receiver = Receiver()
     organization = Organization.objects.create(slug="bench-council", name="Bench council",
                                                kind="government")
     subscription_create(actor=SYSTEM, organization=organization,
-                        url=f"http://127.0.0.1:{server.server_port}/hook",
+                        url=f"http://127.0.0.1:{receiver.port}/hook",
                         event_types=["request.status_changed"])
     bare = _bare_commits()
     env = {**os.environ, "PYTHONPATH": f"{PROJECT / 'src'}:{PROJECT}"}
     workers = _workers(env)
     try:
         time.sleep(2)  # the workers start
-        # Paced: 50 per second, each commit timed against its own arrival.
-        paced: dict[str, float] = {}
-        started = time.time()
-        for n in range(PACED_RATE * SECONDS):
-            due = started + n / PACED_RATE
-            if (pause := due - time.time()) > 0:
-                time.sleep(pause)
-            subject, at = _commit(organization)
-            paced[subject] = at
-        paced = _committed_ids(paced)
-        _wait_for(arrivals, len(paced), 120)
-        latencies = sorted(arrivals.first[i] - t for i, t in paced.items()
-                           if i in arrivals.first)
-        delivered_paced = len(latencies)
-        # Flood: as fast as one process commits, for the same time; then until delivered.
-        before = len(arrivals.first)
-        flood: dict[str, float] = {}
-        started = time.time()
-        while time.time() - started < SECONDS:
-            subject, at = _commit(organization)
-            flood[subject] = at
-        committed_for = time.time() - started
-        flood = _committed_ids(flood)
-        _wait_for(arrivals, before + len(flood), 600)
-        last = max(arrivals.first[i] for i in flood if i in arrivals.first)
-        delivered_flood = sum(1 for i in flood if i in arrivals.first)
+        load_at_start = os.getloadavg()[0]
+        paced = _phase(receiver, organization, PACED_RATE, SECONDS)
+        sustained = _phase(receiver, organization, SUSTAINED_RATE, SUSTAINED_SECONDS)
     finally:
         for worker in workers:
             worker.terminate()
         for worker in workers:
             worker.wait(timeout=30)
-        server.shutdown()
+        requests = receiver.requests()
+        receiver.stop()
     from django.db import connection
 
     connection.close()
     return {
-        "database": which, "workers": WORKERS, "seconds": SECONDS,
-        "bare_commits_per_s": round(bare),
-        "paced_rate_per_s": PACED_RATE, "paced_committed": len(paced),
-        "paced_delivered": delivered_paced,
-        "paced_p50_s": round(statistics.median(latencies), 3),
-        "paced_p95_s": round(latencies[int(0.95 * (len(latencies) - 1))], 3),
-        "paced_max_s": round(latencies[-1], 3),
-        "flood_committed": len(flood),
-        "flood_commits_per_s": round(len(flood) / committed_for),
-        "flood_delivered": delivered_flood,
-        "flood_delivered_per_s": round(delivered_flood / (last - started)),
-        "receiver_requests": arrivals.requests,
-        "load": os.getloadavg()[0],
+        "database": which, "workers": WORKERS, "bare_commits_per_s": round(bare),
+        "paced": paced, "sustained": sustained, "receiver_requests": requests,
+        "load_at_start": load_at_start, "load_at_end": os.getloadavg()[0],
     }
 
 

@@ -64,6 +64,7 @@ def test_a_delivery_is_a_signed_cloudevent_and_its_attempt_is_kept(council, rece
     assert event.get_data()["status_to"] == "in-progress"
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("delivered", 1, 204)
+    assert delivery.first_attempt_at <= delivery.delivered_at
     (attempt,) = delivery.history.all()
     assert (attempt.number, attempt.status_code, attempt.error) == (1, 204, "")
     assert delivery_send(str(delivery.public_id)) == "skipped"  # never sent twice

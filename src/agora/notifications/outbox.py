@@ -38,9 +38,27 @@ def event_record(sender, *, type: str, organizations, person, source: str, subje
 
 
 def dispatch_enqueue(event_id) -> None:
+    """Queue the fan-out of an event, unless a fan-out task waits that will take it.
+
+    A fan-out task takes every event waiting (up to a batch) when it starts, and queues
+    the next before it sends if more are waiting; so on the database backend a commit
+    that finds a fan-out task not yet started needs none of its own. On Redis each event
+    gets its task (an RQ queue cannot be asked cheaply); the extra ones find nothing.
+    """
     from agora.notifications.tasks import event_dispatch
 
-    event_dispatch.enqueue(str(event_id))
+    if not _dispatch_waiting(event_dispatch):
+        event_dispatch.enqueue(str(event_id or ""))
+
+
+def _dispatch_waiting(event_dispatch) -> bool:
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    if not isinstance(event_dispatch.get_backend(), DatabaseBackend):
+        return False
+    return DBTaskResult.objects.filter(task_path=event_dispatch.module_path,
+                                       status="READY").exists()
 
 
 def attempt_enqueue(delivery_id, run_after: datetime | None = None) -> None:
@@ -69,42 +87,54 @@ def email_enqueue(email_id, run_after: datetime | None = None) -> None:
     task.enqueue(str(email_id))
 
 
-def event_fan_out(event_id: str, *, now: datetime | None = None,
-                  enqueue: bool = True) -> list[str]:
+def event_fan_out(event_id: str | None, *, now: datetime | None = None, enqueue: bool = True,
+                  batch: int = 1) -> list[str]:
     """Make one delivery per subscription the event matches; return those to send now.
 
-    After commit, each is queued (unless `enqueue` is false: the caller sends them). In
-    the same transaction, plan the email that tells the resident, if one is due.
+    With `batch` above one, other events waiting for their fan-out go in the same
+    transaction, up to `batch` in all (oldest first; with no `event_id`, only those):
+    under load, one task does the work of many, and the tasks of the others find nothing
+    left to do. After commit, each delivery is
+    queued (unless `enqueue` is false: the caller sends them). In the same transaction,
+    the email that tells the resident is planned, if one is due.
 
-    Runs once per event: the event row is locked, and a second run finds it dispatched.
-    Paused subscriptions get their deliveries too; they are sent when it resumes.
+    Runs once per event: the rows are locked (PostgreSQL skips those another worker holds)
+    and a later run finds them dispatched. Paused subscriptions get their deliveries too;
+    they are sent when it resumes.
     """
     now = now or timezone.now()
     with transaction.atomic():
-        event = Event.objects.select_for_update(of=("self",)).select_related(
-            "person").filter(pk=event_id, dispatched_at__isnull=True).first()
-        if event is None:
+        waiting = Event.objects.select_for_update(of=("self",), skip_locked=True) \
+            .select_related("person").filter(dispatched_at__isnull=True)
+        events = list(waiting.filter(pk=event_id)) if event_id else []
+        if batch > len(events):
+            events += list(waiting.exclude(pk__in=[e.pk for e in events])
+                           .order_by("occurred_at")[:batch - len(events)])
+        if not events:
             return []
-        subscriptions = [
-            s for s in Subscription.objects.filter(
-                organization__in=event.organizations.all()).only("pk", "event_types")
-            if event.type in s.event_types
-        ]
+        concerned: dict = {}
+        for pk, organization_id in Event.organizations.through.objects.filter(
+                event__in=events).values_list("event_id", "organization_id"):
+            concerned.setdefault(pk, set()).add(organization_id)
+        subscriptions = list(Subscription.objects.filter(
+            organization_id__in={o for orgs in concerned.values() for o in orgs},
+        ).only("pk", "organization_id", "event_types"))
         Delivery.objects.bulk_create(
             [Delivery(event=event, subscription=s, next_attempt_at=now, created_at=now)
-             for s in subscriptions],
+             for event in events for s in subscriptions
+             if s.organization_id in concerned.get(event.pk, ()) and event.type in s.event_types],
             ignore_conflicts=True,
         )
-        event.dispatched_at = now
-        event.save(update_fields=["dispatched_at"])
+        Event.objects.filter(pk__in=[event.pk for event in events]).update(dispatched_at=now)
         ids = [str(i) for i in Delivery.objects.filter(
-            event=event, subscription__status=Subscription.Status.ACTIVE,
+            event__in=events, subscription__status=Subscription.Status.ACTIVE,
             status=Delivery.Status.PENDING).values_list("public_id", flat=True)]
         if enqueue:
             transaction.on_commit(lambda: [attempt_enqueue(i) for i in ids], robust=True)
-        email = resident_email_plan(event, now)
-        if email is not None and email.status == ResidentEmail.Status.PENDING:
-            transaction.on_commit(lambda: email_enqueue(email.public_id), robust=True)
+        for event in events:
+            email = resident_email_plan(event, now)
+            if email is not None and email.status == ResidentEmail.Status.PENDING:
+                transaction.on_commit(lambda e=email: email_enqueue(e.public_id), robust=True)
     return ids
 
 

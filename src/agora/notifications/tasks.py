@@ -5,25 +5,26 @@ Both are safe to run twice and on any backend: the database one, or RQ on Redis.
 
 from django_tasks import task
 
-from agora.notifications.delivery import delivery_send
-from agora.notifications.outbox import attempt_enqueue, event_fan_out
+from agora.notifications.delivery import deliveries_send, delivery_send
+from agora.notifications.models import Event
+from agora.notifications.outbox import dispatch_enqueue, event_fan_out
 from agora.notifications.residents import resident_email_send
+
+FAN_OUT_BATCH = 50
+"""Events one fan-out task takes at most: its own and those still waiting."""
 
 
 @task()
 def event_dispatch(event_id: str) -> int:
-    """Make the deliveries of a committed event and send them; return how many.
+    """Fan out a committed event (and others waiting) and send their deliveries at once.
 
-    The usual event has one delivery (one organisation, one endpoint): it is tried here
-    at once, which saves a task. Several are queued one task each, so a slow endpoint
-    does not hold up the others.
+    Sending here saves a task per delivery; only retries get tasks of their own. Returns
+    how many deliveries were tried.
     """
-    ids = event_fan_out(event_id, enqueue=False)
-    if len(ids) == 1:
-        delivery_send(ids[0])
-    else:
-        for delivery_id in ids:
-            attempt_enqueue(delivery_id)
+    ids = event_fan_out(event_id or None, enqueue=False, batch=FAN_OUT_BATCH)
+    if Event.objects.filter(dispatched_at__isnull=True).exists():
+        dispatch_enqueue(None)  # the next batch, for another worker while this one sends
+    deliveries_send(ids)
     return len(ids)
 
 
