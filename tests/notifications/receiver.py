@@ -52,7 +52,8 @@ class Receiver:
         with self.lock:
             return set(self.received)
 
-    def start(self) -> Receiver:
+    def start(self, *, tls=None) -> Receiver:
+        """Listen (again) on the port; with `tls` (an `ssl.SSLContext`), over HTTPS."""
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -64,6 +65,8 @@ class Receiver:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self._server.daemon_threads = True
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
 

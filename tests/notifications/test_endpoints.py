@@ -64,3 +64,53 @@ def test_a_receiver_that_redirects_hangs_or_floods_fails_quickly(loopback_allowe
     assert not outcome.ok
     assert expect in outcome.error.lower()
     assert len(outcome.error) <= 500
+
+
+def _self_signed(tmp_path) -> tuple[str, str]:
+    """Write a self-signed certificate for localhost and its key; return their paths."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), False)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return str(cert_file), str(key_file)
+
+
+def test_https_certificates_are_verified_against_the_host_name(loopback_allowed, tmp_path,
+                                                               monkeypatch):
+    import ssl
+
+    cert_file, key_file = _self_signed(tmp_path)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    receiver = Receiver("whsec_" + "A" * 32).start(tls=context)
+    try:
+        untrusted = post(f"https://localhost:{receiver.port}/hook", b"{}", {})
+        monkeypatch.setenv("SSL_CERT_FILE", cert_file)  # now the certificate is trusted
+        trusted = post(f"https://localhost:{receiver.port}/hook", b"{}", {})
+        wrong_name = post(f"https://127.0.0.1:{receiver.port}/hook", b"{}", {})
+    finally:
+        receiver.stop()
+    assert untrusted.status_code is None and "CERTIFICATE_VERIFY_FAILED" in untrusted.error
+    # Connected to the checked address, yet TLS checked the name: the receiver answered
+    # (400: the test's body is not signed).
+    assert trusted.status_code == 400
+    assert wrong_name.status_code is None and "127.0.0.1" in wrong_name.error
+    assert receiver.requests == 1
