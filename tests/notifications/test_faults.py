@@ -9,9 +9,13 @@ verified with the subscription's secret; the receiver's de-duplicated count equa
 number committed; the event of a rolled-back change never arrives.
 
 The same run on both task backends: the database one (`db_worker`, as `agora worker`
-runs it) and RQ on Redis (fakeredis, with RQ's own scheduler and an in-process worker).
+runs it) and RQ on a real Redis (a `redis-server` started for the session on a free
+port; fakeredis where none is installed), with RQ's own scheduler and an in-process
+worker (so it sees the test database).
 """
 
+import shutil
+import subprocess
 import time
 from datetime import timedelta
 
@@ -19,6 +23,7 @@ import django_rq.connection_utils
 import django_rq.queues
 import fakeredis
 import pytest
+import redis
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
@@ -35,7 +40,7 @@ from agora.notifications.tasks import delivery_attempt, event_dispatch
 from tests.cases.helpers import resident, service_make, staff_of
 from tests.factories import OrganizationFactory
 from tests.notifications.helpers import subscribe
-from tests.notifications.receiver import Receiver
+from tests.notifications.receiver import Receiver, free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -94,14 +99,42 @@ class RedisQueue:
         assert lost == len(args) if args is not None else lost
 
 
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    """Run a real Redis on a free port for the session (fakeredis when none is installed)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        yield None
+        return
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(tmp_path_factory.mktemp("redis"))],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    connection = redis.Redis(port=port)
+    for _ in range(100):
+        try:
+            connection.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    try:
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
 @pytest.fixture(params=["database", "redis"])
 def queue(request, settings, monkeypatch):
     if request.param == "database":
         return DatabaseQueue()
-    connection = fakeredis.FakeRedis()
+    port = request.getfixturevalue("redis_server")
+    connection = redis.Redis(port=port) if port else fakeredis.FakeRedis()
+    connection.flushdb()
     for module in (django_rq.queues, django_rq.connection_utils):
         monkeypatch.setattr(module, "get_redis_connection", lambda *a, **k: connection)
-    settings.RQ_QUEUES = {"default": {"URL": "redis://fake:6379/0"}}
+    settings.RQ_QUEUES = {"default": {"URL": f"redis://127.0.0.1:{port or 6379}/0"}}
     settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     return RedisQueue(connection)
 
