@@ -216,3 +216,19 @@ class ResidentEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} → {self.person_id}: {self.status}"
+
+
+class RequestSeen(models.Model):
+    """When the resident last opened a request's page: later entries are new to them."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    request_id = models.UUIDField(help_text="The request's public id.")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "request_id"], name="request_seen_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} saw {self.request_id} at {self.seen_at}"

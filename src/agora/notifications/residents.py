@@ -26,7 +26,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agora.core.exceptions import PermissionDenied
-from agora.notifications.models import EmailPreference, Event, EventType, ResidentEmail
+from agora.notifications.models import (
+    EmailPreference,
+    Event,
+    EventType,
+    RequestSeen,
+    ResidentEmail,
+)
 from agora.people.models import Person
 
 TOLD = {
@@ -59,6 +65,24 @@ def email_preference_set(*, actor, person: Person, enabled: bool,
             defaults={"enabled": enabled, "updated_at": timezone.now()},
         )
     return preference
+
+
+def request_seen_mark(*, actor, person: Person, request_id: UUID | str,
+                      now: datetime | None = None) -> None:
+    """Note that the person opened the request's page now: what came before is not new."""
+    if getattr(actor, "pk", None) is None or person.user_id != actor.pk:
+        raise PermissionDenied("Only the person themselves marks their requests as seen.")
+    with transaction.atomic():
+        RequestSeen.objects.update_or_create(
+            person=person, request_id=UUID(str(request_id)),
+            defaults={"seen_at": now or timezone.now()})
+
+
+def requests_seen(*, person: Person | None) -> dict[UUID, datetime]:
+    """Return when the person last opened each of their requests' pages (by request id)."""
+    if person is None:
+        return {}
+    return dict(RequestSeen.objects.filter(person=person).values_list("request_id", "seen_at"))
 
 
 def _told(event: Event) -> bool:

@@ -19,7 +19,12 @@ from agora.access.viewers import Viewer, viewer_for_resident
 from agora.cases import selectors, services
 from agora.cases.models import MAX_MESSAGE
 from agora.core.exceptions import AgoraError, NotFound
-from agora.notifications.residents import email_preference_set, email_wanted
+from agora.notifications.residents import (
+    email_preference_set,
+    email_wanted,
+    request_seen_mark,
+    requests_seen,
+)
 from agora.portal.forms import add_agora_error
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
@@ -58,11 +63,24 @@ def _viewer(request: HttpRequest) -> Viewer:
 @require_safe
 def request_list(request: HttpRequest) -> HttpResponse:
     """List every request of the resident, newest first, each with its timeline."""
-    items = selectors.cases_for_resident(viewer=_viewer(request))
+    viewer = _viewer(request)
+    items = selectors.cases_for_resident(viewer=viewer)
+    new = _new_entries(items, requests_seen(person=viewer.person))
     return render(request, "portal/requests/list.html", {
-        "items": items, "now": timezone.now(),
-        "overdue": sum(1 for item in items if item.overdue),
+        "items": [(item, new.get(item.case.pk, 0)) for item in items], "now": timezone.now(),
+        "overdue": sum(1 for item in items if item.overdue), "unread": sum(new.values()),
     })
+
+
+def _new_entries(items, seen: dict) -> dict[int, int]:
+    """Count, per request, the timeline entries others added since the resident last looked."""
+    counts = {}
+    for item in items:
+        since = seen.get(item.case.public_id)
+        counts[item.case.pk] = sum(
+            1 for event in item.events
+            if event.author_kind != "person" and (since is None or event.created_at > since))
+    return counts
 
 
 FORMS = {"reply": ReplyForm, "document": DocumentForm, "referral": ReferralForm}
@@ -96,6 +114,8 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
                 messages.success(request, said)
                 return redirect("portal:request", reference=view.reference)
     person = viewer.person
+    if person is not None and view.as_resident and request.method != "POST":
+        request_seen_mark(actor=request.user, person=person, request_id=view.case.public_id)
     return render(request, "portal/requests/detail.html", {
         "view": view, "case": view.case, "forms": forms_shown, "wanted": wanted,
         "overdue": view.is_overdue(), "failed": which if which in FORMS else "",
