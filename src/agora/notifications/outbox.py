@@ -138,6 +138,17 @@ def event_fan_out(event_id: str | None, *, now: datetime | None = None, enqueue:
     return ids
 
 
+def outbox_settle(*, now: datetime | None = None) -> int:
+    """Mark every event not yet fanned out as handled, sending nothing; return how many.
+
+    For an invented past (the demo town's requests): its events are history, not news,
+    so no resident is emailed about them and no partner hears of them.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        return Event.objects.filter(dispatched_at__isnull=True).update(dispatched_at=now)
+
+
 def outbox_recover(*, now: datetime | None = None) -> tuple[int, int]:
     """Queue again the events and deliveries whose tasks look lost; return (events, deliveries).
 
