@@ -20,6 +20,7 @@ Prints one JSON line per database. Needs `uptime` load under 2.5 to mean much (2
 import json
 import multiprocessing
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -38,6 +39,9 @@ PACED_RATE = 50
 SUSTAINED_RATE = int(os.environ.get("AGORA_BENCH_RATE", "200"))
 SUSTAINED_SECONDS = int(os.environ.get("AGORA_BENCH_SUSTAINED_SECONDS", "60"))
 BARE = 2000
+BACKEND = os.environ.get("AGORA_BENCH_BACKEND", "database")
+"""`database` (paced and sustained phases, SQLite and PostgreSQL) or `redis` (RQ on a
+Redis the benchmark starts, PostgreSQL, the sustained phase with 1, 2 and 4 workers)."""
 
 
 def _serve(port: int, log: str) -> None:
@@ -91,8 +95,12 @@ class Receiver:
 
 
 def _workers(env: dict[str, str]) -> list[subprocess.Popen]:
+    """Start the workers `agora worker` would run on the chosen backend."""
     command = [sys.executable, "-m", "django", "db_worker", "--no-reload",
                "--no-startup-delay"]
+    if BACKEND == "redis":
+        command = [sys.executable, "-m", "django", "rqworker", "default", "--with-scheduler",
+                   "--job-class", "django_tasks_rq.Job"]
     return [subprocess.Popen(command, cwd=PROJECT, env=env,  # noqa: S603 (fixed arguments)
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             for _ in range(WORKERS)]
@@ -188,7 +196,8 @@ def run(which: str) -> dict:
     try:
         time.sleep(2)  # the workers start
         load_at_start = os.getloadavg()[0]
-        paced = _phase(receiver, organization, PACED_RATE, SECONDS)
+        paced = _phase(receiver, organization, PACED_RATE, SECONDS) \
+            if BACKEND == "database" else None
         sustained = _phase(receiver, organization, SUSTAINED_RATE, SUSTAINED_SECONDS)
     finally:
         for worker in workers:
@@ -201,7 +210,8 @@ def run(which: str) -> dict:
 
     connection.close()
     return {
-        "database": which, "workers": WORKERS, "bare_commits_per_s": round(bare),
+        "database": which, "backend": BACKEND, "workers": WORKERS,
+        "bare_commits_per_s": round(bare),
         "paced": paced, "sustained": sustained, "receiver_requests": requests,
         "load_at_start": load_at_start, "load_at_end": os.getloadavg()[0],
     }
@@ -210,8 +220,39 @@ def run(which: str) -> dict:
 def main() -> None:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     print(f"load before: {os.getloadavg()}", flush=True)
+    if BACKEND == "redis":
+        _main_redis()
+        return
     for figures in DATABASES.run_each("bench.notifications"):
         print(json.dumps(figures), flush=True)
+
+
+def _main_redis() -> None:
+    """On RQ with a Redis of its own and PostgreSQL: the sustained phase, 1, 2, 4 workers."""
+    import redis
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    binary = shutil.which("redis-server")
+    if binary is None:
+        sys.exit("The Redis benchmark needs redis-server on the PATH.")
+    server = subprocess.Popen(  # noqa: S603 (fixed arguments)
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(BENCH_DIR)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.environ.update({"AGORA_TASKS_BACKEND": "redis",
+                       "AGORA_REDIS_URL": f"redis://127.0.0.1:{port}/0"})
+    try:
+        time.sleep(1)
+        for workers in (1, 2, 4):
+            os.environ["AGORA_BENCH_WORKERS"] = str(workers)
+            for figures in DATABASES.run_each("bench.notifications", ("postgres",)):
+                print(json.dumps(figures), flush=True)
+            redis.Redis(port=port).flushall()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 if __name__ == "__main__":
