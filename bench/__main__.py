@@ -6,11 +6,20 @@
 
 import sys
 
-from bench import access_filter, audit_log, audit_sqlite_floor, latency, load, requests, search
+from bench import (
+    access_filter,
+    audit_log,
+    audit_sqlite_floor,
+    latency,
+    load,
+    notifications,
+    requests,
+    search,
+)
 
 BENCHMARKS = {"audit": audit_log.main, "audit-floor": audit_sqlite_floor.main,
               "access": access_filter.main, "requests": requests.main, "search": search.main,
-              "latency": latency.main, "load": load.main}
+              "latency": latency.main, "load": load.main, "notifications": notifications.main}
 
 if __name__ == "__main__":
     names = sys.argv[1:] or list(BENCHMARKS)

@@ -11,6 +11,7 @@ from agora.cases.api import router as cases_router
 from agora.catalog.api import router as catalog_router
 from agora.content.api import router as content_router
 from agora.core.problems import ProblemAPI
+from agora.notifications.api import router as notifications_router
 from agora.organizations.api import router as organizations_router
 from agora.records.api import router as records_router
 
@@ -32,3 +33,4 @@ api.add_router("/", content_router)
 api.add_router("/", access_router)
 api.add_router("/", catalog_router)
 api.add_router("/", cases_router)
+api.add_router("/", notifications_router)

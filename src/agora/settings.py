@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "agora.content",
     "agora.catalog",
     "agora.cases",
+    "agora.notifications",
     "agora.applications",
     "agora.portal",
     "agora.console",
@@ -338,6 +339,24 @@ else:
     raise ImproperlyConfigured(
         f"AGORA_TASKS_BACKEND is {TASKS_BACKEND!r}: set it to database or redis."
     )
+# Webhooks to partners (agora.notifications).
+# AGORA_WEBHOOK_ALLOW_LOOPBACK: allow plain-http endpoints on loopback (tests and the demo only).
+WEBHOOK_ALLOW_LOOPBACK = env.bool("AGORA_WEBHOOK_ALLOW_LOOPBACK", default=DEMO)
+# AGORA_WEBHOOK_CONNECT_TIMEOUT / _READ_TIMEOUT: seconds to connect to a receiver / wait for it.
+WEBHOOK_CONNECT_TIMEOUT = env.float("AGORA_WEBHOOK_CONNECT_TIMEOUT", default=5.0)
+WEBHOOK_READ_TIMEOUT = env.float("AGORA_WEBHOOK_READ_TIMEOUT", default=10.0)
+# AGORA_WEBHOOK_RETRY_BASE: seconds before the first retry; each later wait doubles (jittered).
+WEBHOOK_RETRY_BASE = env.float("AGORA_WEBHOOK_RETRY_BASE", default=30.0)
+# AGORA_WEBHOOK_RETRY_CAP: the longest wait between two tries, in seconds.
+WEBHOOK_RETRY_CAP = env.float("AGORA_WEBHOOK_RETRY_CAP", default=4 * 3600.0)
+# AGORA_WEBHOOK_RETRY_WINDOW: seconds of retrying before a delivery is dead-lettered (>= 24 h).
+WEBHOOK_RETRY_WINDOW = env.float("AGORA_WEBHOOK_RETRY_WINDOW", default=26 * 3600.0)
+# AGORA_WEBHOOK_SECRET_OVERLAP: seconds the old secret still signs after a rotation.
+WEBHOOK_SECRET_OVERLAP = env.float("AGORA_WEBHOOK_SECRET_OVERLAP", default=24 * 3600.0)
+
+# AGORA_OUTBOX_RECOVER_INTERVAL: seconds between sweeps that queue again lost outbox work.
+OUTBOX_RECOVER_INTERVAL = env.int("AGORA_OUTBOX_RECOVER_INTERVAL", default=60)
+
 # AGORA_TREE_HEAD_INTERVAL: seconds between signed tree heads (signed only when the log
 # has grown); the worker signs them.
 TREE_HEAD_INTERVAL = env.int("AGORA_TREE_HEAD_INTERVAL", default=60)

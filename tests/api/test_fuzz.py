@@ -56,13 +56,15 @@ class FreshToken:
 # name the version it read and be a move the service's status model allows, and a message
 # needs text (the kind of entry decides which fields it needs); a service's topics must
 # be known topics, its rule JSON Logic over the declared questions, its form a valid JSON
-# Schema and its address and email real ones (Django's own URL and email checks).
+# Schema and its address and email real ones (Django's own URL and email checks); a
+# webhook endpoint must be an https address whose host resolves to public addresses only.
 # Schemathesis' "schema-valid request rejected" check would flag the documented 422;
 # every other check still runs on them.
 RULES_BEYOND_THE_SCHEMA = {
     "/api/v1/audit/proofs/consistency", "/api/v1/documents", "/api/v1/cases",
     "/api/v1/cases/{reference}/status", "/api/v1/cases/{reference}/events",
     "/api/v1/services", "/api/v1/services/{code}",
+    "/api/v1/webhooks/subscriptions",
 }
 
 

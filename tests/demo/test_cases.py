@@ -7,6 +7,7 @@ from agora.cases.models import Case
 from agora.cases.selectors import cases_for_resident
 from agora.demo.cases import requests_by_resident
 from agora.demo.services import demo_load
+from agora.notifications.models import Event
 from agora.people.models import User
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +24,9 @@ def test_the_demo_has_requests_in_every_status_and_loading_again_changes_nothing
     assert Case.objects.filter(referrals__status="pending").exists()
     count = Case.objects.count()
     assert count >= 300
+    # The town's past is history: nothing waits to be emailed or sent to partners.
+    assert Event.objects.filter(type="request.status_changed").count() >= 300
+    assert not Event.objects.filter(dispatched_at__isnull=True).exists()
     demo_load(reads=False, hub=False)
     assert Case.objects.count() == count
     rows = requests_by_resident(summary.plan)

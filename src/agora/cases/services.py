@@ -43,6 +43,7 @@ from agora.cases.permissions import RESIDENT_WRITE, STAFF_WRITE, CaseFacts, case
 from agora.cases.statuses import status_model_for
 from agora.catalog.models import Service
 from agora.core.actors import SystemActor
+from agora.core.events import announce
 from agora.core.exceptions import InvalidInput, PermissionDenied
 from agora.organizations.models import Organization
 from agora.people.models import Person
@@ -104,6 +105,18 @@ def _log(actor: Actor, action: str, decision: Decision, case: Case | None,
         reference=case.reference if case is not None else reference,
         reason=reason, purpose_code=purpose_code,
     )])
+
+
+def _announce(type: str, case: Case, **changes: Any) -> None:
+    """Record the event of this change in the outbox, in its transaction (decision 34).
+
+    The payload names the request and what changed, nothing about the person: a partner
+    reads more through the API, where the access rules decide and log the read.
+    """
+    announce(type, organizations=[case.organization], person=case.person,
+             source="/requests", subject=str(case.public_id),
+             data={"request": str(case.public_id), "reference": case.reference,
+                   "service": case.service.code, **changes})
 
 
 def _field_error(field: str, message: str) -> InvalidInput:
@@ -348,6 +361,7 @@ def _create(viewer: Actor, service: Service, person: Person | None, reporter: Re
             case=case, kind=CaseEvent.Kind.STATUS, created_at=now, author_kind=kind,
             author_label=label, organization=organization, status_to=initial.code,
         )
+        _announce("request.created", case, status=initial.code)
         _log(viewer, entries.CREATE, decision, case, purpose_code=purpose_code,
              reason=f"{decision.reason} {service.code} → {provider.slug}.")
     return case
@@ -463,6 +477,7 @@ def case_status_change(
         case.closed_at = now if target.is_final else None
         _event(case, viewer, CaseEvent.Kind.STATUS, now, status_from=previous,
                status_to=target.code, text=note)
+        _announce("request.status_changed", case, status_from=previous, status_to=target.code)
         return f"Status {previous} → {target.code}."
 
     return _change(viewer, reference, entries.UPDATE, STAFF_WRITE, purpose_code, apply)
@@ -503,7 +518,8 @@ def case_message_send(
 ) -> CaseEvent:
     """Send the resident a message on their request's timeline (the handling organisation)."""
     return _timeline_add(viewer, reference, CaseEvent.Kind.MESSAGE_TO_RESIDENT, text,
-                         expected_version, purpose_code, now, visible=True)
+                         expected_version, purpose_code, now, visible=True,
+                         announced="request.message_added")
 
 
 def case_note_add(
@@ -535,12 +551,14 @@ def case_document_request(
                                 name="The name of the document")
     return _timeline_add(viewer, reference, CaseEvent.Kind.DOCUMENT_REQUESTED, text,
                          expected_version, purpose_code, now, visible=True,
-                         required=False, document_name=document_name)
+                         required=False, document_name=document_name,
+                         announced="request.document_requested")
 
 
 def _timeline_add(viewer: Actor, reference: str, kind: str, text: str,
                   expected_version: int | None, purpose_code: str, now: datetime | None, *,
-                  visible: bool, required: bool = True, **fields: Any) -> CaseEvent:
+                  visible: bool, required: bool = True, announced: str = "",
+                  **fields: Any) -> CaseEvent:
     now = _now(now)
     text = _text_check("text", text, required=required)
     added: list[CaseEvent] = []
@@ -551,6 +569,8 @@ def _timeline_add(viewer: Actor, reference: str, kind: str, text: str,
         case.updated_at = now
         added.append(_event(case, viewer, kind, now, text=text, visible_to_resident=visible,
                             **fields))
+        if announced:
+            _announce(announced, case, entry=str(added[0].public_id), author="organisation")
         return f"Added a {kind} entry."
 
     _change(viewer, reference, entries.UPDATE, STAFF_WRITE, purpose_code, apply)
@@ -573,6 +593,7 @@ def case_reply(
         _open_check(case)
         case.updated_at = now
         added.append(_event(case, viewer, CaseEvent.Kind.MESSAGE_FROM_RESIDENT, now, text=text))
+        _announce("request.message_added", case, entry=str(added[0].public_id), author="resident")
         return "The resident replied."
 
     _change(viewer, reference, entries.UPDATE, RESIDENT_WRITE, "", apply)

@@ -10,6 +10,7 @@ from agora.console import (
     views_services,
     views_sharing,
     views_topics,
+    views_webhooks,
 )
 
 app_name = "console"
@@ -72,6 +73,13 @@ urlpatterns = [
          name="case"),
     path("organisations/<slug:slug>/requests/<str:reference>/<slug:action>",
          views_cases.case_action, name="case_action"),
+    path("organisations/<slug:slug>/webhooks/", views_webhooks.webhook_index, name="webhooks"),
+    path("organisations/<slug:slug>/webhooks/new", views_webhooks.webhook_new,
+         name="webhook_new"),
+    path("organisations/<slug:slug>/webhooks/<uuid:public_id>/", views_webhooks.webhook_detail,
+         name="webhook"),
+    path("organisations/<slug:slug>/webhooks/<uuid:public_id>/<slug:action>",
+         views_webhooks.webhook_action, name="webhook_action"),
     path("organisations/<slug:slug>/dpo/", views_dpo.dpo_overview, name="dpo"),
     path("organisations/<slug:slug>/dpo/access", views_dpo.access_report, name="dpo_access"),
     path(

@@ -27,6 +27,7 @@ from agora.content.models import Document, Section, Version
 from agora.content.permissions import publisher_check
 from agora.content.storage import content_hash, source_save
 from agora.core.actors import SystemActor
+from agora.core.events import announce
 from agora.core.exceptions import AgoraError, Conflict, InvalidInput
 from agora.organizations.models import ApiClient, Membership, Organization
 from agora.search.index import DocumentEntry, SectionEntry, document_index, terms_batch
@@ -404,6 +405,10 @@ def _publish_locked(*, actor, owner: Organization, prepared: _Prepared) -> Publi
         document.topics.set(prepared.topics)
     _index(document, version, sections, tuple(topic.pk for topic in prepared.topics),
            fresh=outcome == "created")
+    announce("document.published", organizations=[owner], source="/documents",
+             subject=str(document.public_id),
+             data={"document": str(document.public_id), "version": number,
+                   "classification": document.classification})
     log_append(
         actor=audit_actor(actor), action=LogEntry.Action.DOCUMENT_PUBLISH,
         decision=LogEntry.Decision.PERMIT, organization=owner.slug,

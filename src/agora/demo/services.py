@@ -36,6 +36,7 @@ from agora.demo.open311 import open311_load
 from agora.demo.purposes import purposes_load
 from agora.demo.records import records_load
 from agora.demo.sharing import sharing_load
+from agora.notifications.outbox import outbox_settle
 from agora.organizations.models import Organization
 from agora.organizations.services import membership_add, organization_create
 from agora.people.models import Household, Person, User
@@ -168,6 +169,8 @@ def demo_load(
                  step=progress or (lambda label: None))
     # Today's street reports over Open311, to the street services the requests' part made.
     open311_load(plan=plan, step=progress or (lambda label: None))
+    # The town's past is not news: nobody is emailed or sent webhooks about it.
+    outbox_settle()
     # Sign today's head too, so every entry can be checked before the worker's first run.
     tree_head_sign()
     return summary

@@ -35,6 +35,11 @@ SCOPES: dict[str, str] = {
         "Create requests for the organisation's own services, change their status, add "
         "messages, notes and document requests to their timeline."
     ),
+    "webhooks:manage": (
+        "Subscribe the organisation's own HTTPS endpoints to events (new requests, status "
+        "changes, withdrawn consents, …), rotate their secrets, pause them, and read and "
+        "replay their deliveries. Events carry ids, never personal details."
+    ),
     "people:lookup": (
         "Find a person by national identifier, only when the organisation may read at "
         "least one of their records for the token's purpose."

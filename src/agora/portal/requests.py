@@ -13,12 +13,18 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from agora.access.viewers import Viewer, viewer_for_resident
 from agora.cases import selectors, services
 from agora.cases.models import MAX_MESSAGE
 from agora.core.exceptions import AgoraError, NotFound
+from agora.notifications.residents import (
+    email_preference_set,
+    email_wanted,
+    request_seen_mark,
+    requests_seen,
+)
 from agora.portal.forms import add_agora_error
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
@@ -57,11 +63,24 @@ def _viewer(request: HttpRequest) -> Viewer:
 @require_safe
 def request_list(request: HttpRequest) -> HttpResponse:
     """List every request of the resident, newest first, each with its timeline."""
-    items = selectors.cases_for_resident(viewer=_viewer(request))
+    viewer = _viewer(request)
+    items = selectors.cases_for_resident(viewer=viewer)
+    new = _new_entries(items, requests_seen(person=viewer.person))
     return render(request, "portal/requests/list.html", {
-        "items": items, "now": timezone.now(),
-        "overdue": sum(1 for item in items if item.overdue),
+        "items": [(item, new.get(item.case.pk, 0)) for item in items], "now": timezone.now(),
+        "overdue": sum(1 for item in items if item.overdue), "unread": sum(new.values()),
     })
+
+
+def _new_entries(items, seen: dict) -> dict[int, int]:
+    """Count, per request, the timeline entries others added since the resident last looked."""
+    counts = {}
+    for item in items:
+        since = seen.get(item.case.public_id)
+        counts[item.case.pk] = sum(
+            1 for event in item.events
+            if event.author_kind != "person" and (since is None or event.created_at > since))
+    return counts
 
 
 FORMS = {"reply": ReplyForm, "document": DocumentForm, "referral": ReferralForm}
@@ -94,10 +113,33 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
             else:
                 messages.success(request, said)
                 return redirect("portal:request", reference=view.reference)
+    person = viewer.person
+    if person is not None and view.as_resident and request.method != "POST":
+        request_seen_mark(actor=request.user, person=person, request_id=view.case.public_id)
     return render(request, "portal/requests/detail.html", {
         "view": view, "case": view.case, "forms": forms_shown, "wanted": wanted,
         "overdue": view.is_overdue(), "failed": which if which in FORMS else "",
+        "emails_on": person is not None and email_wanted(person, view.case.public_id),
     })
+
+
+@login_required
+@require_POST
+def request_emails(request: HttpRequest, reference: str) -> HttpResponse:
+    """Start or stop the emails about one request."""
+    viewer = _viewer(request)
+    try:
+        view = selectors.case_read(viewer=viewer, reference=reference)
+    except NotFound as error:
+        raise Http404(error.detail) from error
+    if viewer.person is None:
+        raise Http404("No such request.")
+    enabled = request.POST.get("emails") == "on"
+    email_preference_set(actor=request.user, person=viewer.person, enabled=enabled,
+                         request_id=view.case.public_id)
+    messages.success(request, "We will email you when this request changes." if enabled
+                     else "We will not email you about this request.")
+    return redirect("portal:request", reference=view.reference)
 
 
 def _apply(which: str, viewer: Viewer, reference: str, data: dict, wanted) -> str:

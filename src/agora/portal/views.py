@@ -2,10 +2,13 @@
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
+from agora.notifications.residents import email_preference_set, email_wanted
 from agora.people.models import Person
 from agora.topics.selectors import topic_tree
 
@@ -31,12 +34,28 @@ def account(request: HttpRequest) -> HttpResponse:
     user = request.user
     authenticators = {a.type: a for a in Authenticator.objects.filter(user=user)}
     recovery = authenticators.get(Authenticator.Type.RECOVERY_CODES)
+    person = Person.objects.filter(user=user).first()
     context = {
         "email_address": EmailAddress.objects.filter(user=user, primary=True).first(),
         "totp_active": Authenticator.Type.TOTP in authenticators,
-        "has_person": Person.objects.filter(user=user).exists(),
+        "has_person": person is not None,
+        "emails_on": person is not None and email_wanted(person, None),
         "recovery_codes_left": (
             len(recovery.wrap().get_unused_codes()) if recovery is not None else None
         ),
     }
     return render(request, "portal/account.html", context)
+
+
+@login_required
+@require_POST
+def account_emails(request: HttpRequest) -> HttpResponse:
+    """Start or stop, by default, the emails about the resident's requests."""
+    person = Person.objects.filter(user=request.user).first()
+    if person is None:
+        raise Http404("No person.")
+    enabled = request.POST.get("emails") == "on"
+    email_preference_set(actor=request.user, person=person, enabled=enabled)
+    messages.success(request, "We will email you when your requests change." if enabled
+                     else "We will not email you when your requests change.")
+    return redirect("portal:account")

@@ -25,6 +25,7 @@ from agora.access.register import declaration_problems
 from agora.access.services.common import Actor, audit_actor, resolve
 from agora.audit.services import log_append
 from agora.core.actors import SystemActor
+from agora.core.events import announce
 from agora.core.exceptions import Conflict, InvalidInput, PermissionDenied
 from agora.organizations.models import Membership, Organization
 from agora.people.models import User
@@ -179,6 +180,13 @@ def agreement_propose(
     return agreement
 
 
+def _announce(agreement: Agreement) -> None:
+    """Tell both parties' systems that the agreement changed, in this transaction."""
+    announce("agreement.changed", organizations=[agreement.provider, agreement.recipient],
+             source="/agreements", subject=str(agreement.public_id),
+             data={"agreement": str(agreement.public_id), "status": agreement.status})
+
+
 def _locked(agreement: Agreement) -> Agreement:
     return (
         Agreement.objects.select_for_update()
@@ -209,6 +217,7 @@ def agreement_approve(*, actor: Actor, agreement: Agreement, side: str = "") -> 
         if both:
             agreement.status = Agreement.Status.ACTIVE
         agreement.save()
+        _announce(agreement)
         approved = " and ".join(pending)
         if both:
             _log_agreement(
@@ -255,6 +264,7 @@ def _change_status(
             )
         agreement.status = to
         agreement.save(update_fields=["status", "updated_at"])
+        _announce(agreement)
         _log_agreement(actor, agreement, action, reason, acting[0])
     return agreement
 

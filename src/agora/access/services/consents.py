@@ -17,6 +17,7 @@ from agora.access.register import declaration_problems
 from agora.access.services.common import Actor, audit_actor, resolve
 from agora.audit.services import log_append
 from agora.core.actors import SystemActor
+from agora.core.events import announce
 from agora.core.exceptions import Conflict, InvalidInput, PermissionDenied
 from agora.organizations.models import Organization
 from agora.people.models import Person
@@ -120,4 +121,7 @@ def consent_withdraw(*, actor: Actor, consent: Consent, now: datetime | None = N
             "consent.withdraw",
             f"Consent to {consent.recipient} for {consent.purpose.code} withdrawn.",
         )
+        announce("consent.withdrawn", organizations=[consent.recipient], person=consent.person,
+                 source="/consents", subject=str(consent.public_id),
+                 data={"consent": str(consent.public_id), "purpose": consent.purpose.code})
     return consent

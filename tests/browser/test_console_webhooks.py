@@ -1,0 +1,54 @@
+"""Webhooks in a real browser: an admin adds one, copies the secret, sees the error summary
+for a bad address and the webhook's page; no axe violations."""
+
+import pytest
+
+from agora.organizations.models import Membership
+from tests.browser.axe import assert_no_axe_violations
+from tests.browser.test_console_sharing import signed_in
+from tests.factories import OrganizationFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def check_axe(request):
+    """Check the page with axe-core when JavaScript is on (as in test_console_sharing)."""
+    javascript = request.node.callspec.params.get("any_page") != "no-js"
+
+    def check(page):
+        if javascript:
+            assert_no_axe_violations(page)
+
+    return check
+
+
+def test_an_admin_adds_a_webhook_and_copies_its_secret(live_server, any_page, check_axe,
+                                                       settings):
+    settings.WEBHOOK_ALLOW_LOOPBACK = True
+    page = any_page
+    council = OrganizationFactory(name="Riverton Council", slug="riverton-council")
+    signed_in(page, live_server, council, Membership.Role.ADMIN)
+    page.goto(f"{live_server.url}/console/organisations/riverton-council/webhooks/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Webhooks"
+    check_axe(page)
+
+    page.get_by_role("button", name="Add a webhook").click()
+    page.get_by_label("Endpoint address").fill("https://10.0.0.7/agora")
+    page.get_by_label("A request changed status (request.status_changed)").check()
+    page.get_by_role("button", name="Add webhook").click()
+    summary = page.locator(".govuk-error-summary")
+    assert "private, loopback or link-local" in summary.inner_text()
+    check_axe(page)
+
+    page.get_by_label("Endpoint address").fill("http://127.0.0.1:8999/agora")
+    page.get_by_role("button", name="Add webhook").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Webhook added"
+    assert page.locator("#secret").inner_text().startswith("whsec_")
+    check_axe(page)
+
+    page.get_by_role("link", name="I have copied the secret").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "http://127.0.0.1:8999/agora"
+    assert "No events have been sent" in page.content()
+    assert "whsec_" not in page.content()
+    check_axe(page)
