@@ -7,6 +7,7 @@ the query filter deny everything to `None` (fail closed). An anonymous visitor i
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from agora.organizations.models import ApiClient, Membership, Organization
 from agora.people.models import Person, User
@@ -112,3 +113,8 @@ def viewer_for_client(client: ApiClient, on_behalf_of: str = "") -> Viewer:
     if not (client.is_active and organization.is_active):
         return anonymous_viewer()
     return Viewer(organization=organization, client=client, on_behalf_of=on_behalf_of)
+
+
+def viewer_for_token(token: Any) -> Viewer:
+    """Return the viewer of an API request's verified client token (`request.auth`)."""
+    return viewer_for_client(token.client, token.on_behalf_of or "")

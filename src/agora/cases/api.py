@@ -7,13 +7,12 @@ same 404 as one that does not exist. Changes carry the version they are based on
 is a 409 `stale-version` problem, never a lost update.
 """
 
-from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 from ninja.responses import Status
 
-from agora.access.viewers import Viewer, viewer_for_client
+from agora.access.viewers import viewer_for_token
 from agora.cases import selectors, services
 from agora.cases.exceptions import VersionRequired
 from agora.cases.models import CaseEvent
@@ -28,22 +27,12 @@ from agora.cases.schemas import (
 )
 from agora.catalog.models import Service
 from agora.core.exceptions import InvalidInput
-from agora.core.problems import problems
 from agora.organizations.auth import client_auth
 from agora.people.selectors import person_find
 
 router = Router(tags=["requests"])
 
 
-def _auth(scope: str, *statuses: int) -> dict[str, Any]:
-    arguments = client_auth(scope)
-    arguments["openapi_extra"] = {**arguments["openapi_extra"], **problems(*statuses)}
-    return arguments
-
-
-def _viewer(request: HttpRequest) -> Viewer:
-    token = request.auth
-    return viewer_for_client(token.client, token.on_behalf_of or "")
 
 
 def _purpose(request: HttpRequest) -> str:
@@ -94,13 +83,13 @@ def _case_out(view: selectors.CaseView) -> CaseOut:
 
 
 def _read(request: HttpRequest, response: HttpResponse, reference: str) -> CaseOut:
-    view = selectors.case_read(viewer=_viewer(request), reference=reference,
+    view = selectors.case_read(viewer=viewer_for_token(request.auth), reference=reference,
                                purpose_code=_purpose(request))
     _etag(response, view.case.version)
     return _case_out(view)
 
 
-@router.post("/cases", response={201: CaseOut}, **_auth("cases:write", 404, 422),
+@router.post("/cases", response={201: CaseOut}, **client_auth("cases:write", 404, 422),
              summary="Create a request")
 def case_create(request: HttpRequest, response: HttpResponse, payload: CaseIn):
     """Create a request for one of your organisation's services.
@@ -108,7 +97,7 @@ def case_create(request: HttpRequest, response: HttpResponse, payload: CaseIn):
     Name the resident by `person_id`, or give a `reporter`'s contact details. Sending
     the same `external_ref` again returns the request the first call made.
     """
-    viewer = _viewer(request)
+    viewer = viewer_for_token(request.auth)
     service = Service.objects.select_related("provider").filter(code=payload.service).first()
     if service is None or service.provider_id != viewer.organization_id:
         raise InvalidInput("Your organisation offers no service with this code.",
@@ -136,7 +125,7 @@ def case_create(request: HttpRequest, response: HttpResponse, payload: CaseIn):
     return Status(201, _case_out(view))
 
 
-@router.get("/cases/{reference}", response=CaseOut, **_auth("cases:read", 404),
+@router.get("/cases/{reference}", response=CaseOut, **client_auth("cases:read", 404),
             summary="Read a request and its timeline")
 def case_get(request: HttpRequest, response: HttpResponse, reference: str) -> CaseOut:
     """Return the request, its status and its whole timeline; the ETag is its version."""
@@ -144,11 +133,11 @@ def case_get(request: HttpRequest, response: HttpResponse, reference: str) -> Ca
 
 
 @router.get("/cases/{reference}/status", response=CaseStatusOut,
-            **_auth("cases:read", 404), summary="Read a request's status")
+            **client_auth("cases:read", 404), summary="Read a request's status")
 def case_status_get(request: HttpRequest, response: HttpResponse,
                     reference: str) -> CaseStatusOut:
     """Return only the request's current status, deadline and version (a cheap poll)."""
-    view = selectors.case_read(viewer=_viewer(request), reference=reference,
+    view = selectors.case_read(viewer=viewer_for_token(request.auth), reference=reference,
                                purpose_code=_purpose(request), timeline=False)
     case = view.case
     _etag(response, case.version)
@@ -160,7 +149,7 @@ def case_status_get(request: HttpRequest, response: HttpResponse,
 
 
 @router.post("/cases/{reference}/status", response=CaseOut,
-             **_auth("cases:write", 404, 409, 428), summary="Change a request's status")
+             **client_auth("cases:write", 404, 409, 428), summary="Change a request's status")
 def case_status_change(request: HttpRequest, response: HttpResponse, reference: str,
                        payload: StatusChangeIn) -> CaseOut:
     """Move the request to another status its service's model allows from the current one.
@@ -170,7 +159,7 @@ def case_status_change(request: HttpRequest, response: HttpResponse, reference: 
     not allow from the current one is 409 `status-change-not-allowed`, listing those it
     does.
     """
-    viewer = _viewer(request)
+    viewer = viewer_for_token(request.auth)
     services.case_status_change(
         viewer=viewer, reference=reference, status=payload.status, note=payload.note,
         expected_version=_version(request, payload.version, required=True),
@@ -180,11 +169,11 @@ def case_status_change(request: HttpRequest, response: HttpResponse, reference: 
 
 
 @router.post("/cases/{reference}/events", response={201: EventOut},
-             **_auth("cases:write", 404, 409), summary="Add to a request's timeline")
+             **client_auth("cases:write", 404, 409), summary="Add to a request's timeline")
 def case_event_add(request: HttpRequest, response: HttpResponse, reference: str,
                    payload: EventIn):
     """Send the resident a message, add an internal note, or ask for a document."""
-    viewer = _viewer(request)
+    viewer = viewer_for_token(request.auth)
     arguments = dict(viewer=viewer, reference=reference, purpose_code=_purpose(request),
                      expected_version=_version(request, payload.version, required=False))
     if payload.kind == "message":

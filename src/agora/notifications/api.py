@@ -13,7 +13,6 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.responses import Status
 
-from agora.core.problems import problems
 from agora.notifications import selectors, services
 from agora.notifications.models import Delivery, EventType, Subscription
 from agora.notifications.permissions import SCOPE
@@ -32,11 +31,6 @@ from agora.organizations.auth import client_auth
 
 router = Router(tags=["webhooks"])
 
-
-def _auth(*statuses: int) -> dict[str, Any]:
-    arguments = client_auth(SCOPE)
-    arguments["openapi_extra"] = {**arguments["openapi_extra"], **problems(*statuses)}
-    return arguments
 
 
 def _get(request: HttpRequest, subscription_id: UUID) -> Subscription:
@@ -68,14 +62,14 @@ def _delivery_out(delivery: Delivery) -> DeliveryOut:
     )
 
 
-@router.get("/webhooks/event-types", response=list[EventTypeOut], **_auth(),
+@router.get("/webhooks/event-types", response=list[EventTypeOut], **client_auth(SCOPE),
             summary="List the event types")
 def event_types(request: HttpRequest) -> list[EventTypeOut]:
     """Return every event type a subscription can choose."""
     return [EventTypeOut(type=value, description=label) for value, label in EventType.choices]
 
 
-@router.get("/webhooks/subscriptions", response=list[SubscriptionOut], **_auth(),
+@router.get("/webhooks/subscriptions", response=list[SubscriptionOut], **client_auth(SCOPE),
             summary="List your webhooks")
 def subscription_list(request: HttpRequest) -> list[dict[str, Any]]:
     """Return your organisation's webhook subscriptions, oldest first."""
@@ -85,7 +79,7 @@ def subscription_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/webhooks/subscriptions", response={201: SubscriptionCreatedOut},
-             **_auth(422), summary="Subscribe an endpoint")
+             **client_auth(SCOPE, 422), summary="Subscribe an endpoint")
 def subscription_create(request: HttpRequest, payload: SubscriptionIn):
     """Subscribe an HTTPS endpoint to event types; the answer holds its secret, once.
 
@@ -100,13 +94,13 @@ def subscription_create(request: HttpRequest, payload: SubscriptionIn):
 
 
 @router.get("/webhooks/subscriptions/{subscription_id}", response=SubscriptionOut,
-            **_auth(404), summary="Read a webhook")
+            **client_auth(SCOPE, 404), summary="Read a webhook")
 def subscription_read(request: HttpRequest, subscription_id: UUID) -> dict[str, Any]:
     return _out(_get(request, subscription_id))
 
 
 @router.post("/webhooks/subscriptions/{subscription_id}/rotate-secret", response=SecretOut,
-             **_auth(404), summary="Make a new secret")
+             **client_auth(SCOPE, 404), summary="Make a new secret")
 def subscription_rotate(request: HttpRequest, subscription_id: UUID) -> SecretOut:
     """Make a new secret; until `previous_secret_expires_at` the old one signs too."""
     subscription = _get(request, subscription_id)
@@ -118,7 +112,7 @@ def subscription_rotate(request: HttpRequest, subscription_id: UUID) -> SecretOu
 
 
 @router.post("/webhooks/subscriptions/{subscription_id}/pause", response=SubscriptionOut,
-             **_auth(404), summary="Pause a webhook")
+             **client_auth(SCOPE, 404), summary="Pause a webhook")
 def subscription_pause(request: HttpRequest, subscription_id: UUID) -> dict[str, Any]:
     """Stop sending to the endpoint; events are kept until it is resumed."""
     services.subscription_pause(actor=request.auth.client,
@@ -127,7 +121,7 @@ def subscription_pause(request: HttpRequest, subscription_id: UUID) -> dict[str,
 
 
 @router.post("/webhooks/subscriptions/{subscription_id}/resume", response=SubscriptionOut,
-             **_auth(404), summary="Resume a webhook")
+             **client_auth(SCOPE, 404), summary="Resume a webhook")
 def subscription_resume(request: HttpRequest, subscription_id: UUID) -> dict[str, Any]:
     """Send to the endpoint again, starting with the events that waited."""
     services.subscription_resume(actor=request.auth.client,
@@ -136,7 +130,7 @@ def subscription_resume(request: HttpRequest, subscription_id: UUID) -> dict[str
 
 
 @router.get("/webhooks/subscriptions/{subscription_id}/deliveries",
-            response=list[DeliveryOut], **_auth(404), summary="List recent deliveries")
+            response=list[DeliveryOut], **client_auth(SCOPE, 404), summary="List recent deliveries")
 def delivery_list(request: HttpRequest, subscription_id: UUID,
                   status: Literal["", "pending", "delivered", "dead"] = "") -> list[DeliveryOut]:
     """Return the newest 50 deliveries (of one status), each with every attempt."""
@@ -146,7 +140,7 @@ def delivery_list(request: HttpRequest, subscription_id: UUID,
 
 
 @router.post("/webhooks/subscriptions/{subscription_id}/replay", response=ReplayOut,
-             **_auth(404, 422), summary="Send given-up deliveries again")
+             **client_auth(SCOPE, 404, 422), summary="Send given-up deliveries again")
 def delivery_replay(request: HttpRequest, subscription_id: UUID,
                     payload: ReplayIn) -> ReplayOut:
     """Send again the given-up (`dead`) deliveries named, or all of them."""

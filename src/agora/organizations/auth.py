@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer
 
 from agora.core.exceptions import AuthenticationFailed
+from agora.core.problems import problems
 from agora.organizations.scopes import SCOPES
 from agora.organizations.tokens import InvalidToken, VerifiedToken, token_verify
 
@@ -47,10 +48,11 @@ class ClientToken(HttpBearer):
         return token_verify(token=token, scope=self.scope)
 
 
-def client_auth(scope: str) -> dict[str, Any]:
-    """Return the operation arguments that require a client token holding `scope`."""
+def client_auth(scope: str, *statuses: int) -> dict[str, Any]:
+    """Return the operation arguments that require a client token holding `scope`,
+    declaring the problems (`statuses`) the operation adds to the token's own."""
     return {
         "auth": ClientToken(scope),
         # core.problems.document lists the scope in the operation's security requirement.
-        "openapi_extra": {"x-required-scope": scope},
+        "openapi_extra": {"x-required-scope": scope, **problems(*statuses)},
     }

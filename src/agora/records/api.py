@@ -6,15 +6,13 @@ selector or service; those decide, filter and log. Unknown people, unknown recor
 refused ones give the same 404 problem.
 """
 
-from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.responses import Status
 
-from agora.access.viewers import Viewer, viewer_for_client
-from agora.core.problems import problems
+from agora.access.viewers import viewer_for_token
 from agora.organizations.auth import client_auth
 from agora.people.selectors import person_find, person_find_by_national_id
 from agora.records import selectors, services
@@ -35,16 +33,6 @@ router = Router(tags=["records"])
 
 
 
-def _auth(scope: str, *statuses: int) -> dict[str, Any]:
-    """Return `client_auth(scope)`, declaring the problems the operation adds (404, 409)."""
-    arguments = client_auth(scope)
-    arguments["openapi_extra"] = {**arguments["openapi_extra"], **problems(*statuses)}
-    return arguments
-
-
-def _viewer(request: HttpRequest) -> Viewer:
-    token = request.auth
-    return viewer_for_client(token.client, token.on_behalf_of or "")
 
 
 def _record_out(shared: selectors.SharedRecord) -> RecordOut:
@@ -66,7 +54,7 @@ def _record_out(shared: selectors.SharedRecord) -> RecordOut:
 
 
 @router.get(
-    "/people/{person_id}/records", response=PersonRecordsOut, **_auth("records:read"),
+    "/people/{person_id}/records", response=PersonRecordsOut, **client_auth("records:read"),
     summary="A person's records",
 )
 def person_records(
@@ -80,7 +68,7 @@ def person_records(
     returned is logged; an unknown person and a person with nothing readable give the
     same 404, and are logged as refused.
     """
-    viewer = _viewer(request)
+    viewer = viewer_for_token(request.auth)
     person = person_find(viewer=viewer, person_id=person_id)
     purpose = services.purpose_require(
         viewer=viewer, code=request.auth.purpose, action="record.list", subject=person
@@ -101,7 +89,7 @@ def person_records(
 
 
 @router.post(
-    "/people/lookup", response=LookupOut, **_auth("people:lookup", 404),
+    "/people/lookup", response=LookupOut, **client_auth("people:lookup", 404),
     summary="Find a person by national identifier",
 )
 def person_lookup(request: HttpRequest, payload: LookupIn) -> LookupOut:
@@ -110,7 +98,7 @@ def person_lookup(request: HttpRequest, payload: LookupIn) -> LookupOut:
     Otherwise, whether or not anyone holds the identifier, the answer is the same 404.
     The identifier is matched on its keyed hash and never stored; every lookup is logged.
     """
-    viewer = _viewer(request)
+    viewer = viewer_for_token(request.auth)
     person = person_find_by_national_id(viewer=viewer, national_id=payload.national_id)
     purpose = services.purpose_require(
         viewer=viewer, code=request.auth.purpose, action="person.lookup", subject=person
@@ -122,7 +110,7 @@ def person_lookup(request: HttpRequest, payload: LookupIn) -> LookupOut:
 
 
 @router.post(
-    "/records", response=RecordPushOut, **_auth("records:write", 404, 409),
+    "/records", response=RecordPushOut, **client_auth("records:write", 404, 409),
     summary="Push a record about a person",
 )
 def record_push(request: HttpRequest, payload: RecordIn) -> RecordPushOut:
@@ -132,7 +120,7 @@ def record_push(request: HttpRequest, payload: RecordIn) -> RecordPushOut:
     again updates that record, so a push can safely be retried; a reference already
     used for a record about another person is a 409 conflict.
     """
-    viewer = _viewer(request)
+    viewer = viewer_for_token(request.auth)
     if isinstance(payload.person, PersonById):
         person = person_find(viewer=viewer, person_id=payload.person.person_id)
     else:
@@ -163,7 +151,7 @@ def record_push(request: HttpRequest, payload: RecordIn) -> RecordPushOut:
 
 
 @router.delete(
-    "/records/{record_id}", response={204: None}, **_auth("records:write"),
+    "/records/{record_id}", response={204: None}, **client_auth("records:write"),
     summary="Delete a record",
 )
 def record_delete(request: HttpRequest, record_id: UUID) -> Status:
@@ -171,7 +159,7 @@ def record_delete(request: HttpRequest, record_id: UUID) -> Status:
 
     Another organisation's record and an unknown id give the same 404.
     """
-    viewer = _viewer(request)
+    viewer = viewer_for_token(request.auth)
     purpose = services.purpose_require(
         viewer=viewer, code=request.auth.purpose, action="record.delete"
     )
