@@ -84,3 +84,19 @@ def test_every_operation_requires_a_scoped_token(client):
                 continue
             assert operation.get("security"), f"{method.upper()} {path} has no auth"
             assert all(scopes for req in operation["security"] for scopes in req.values())
+
+
+def test_document_says_free_text_may_not_hold_nul(client):
+    """The 422 for a NUL character is documented, in queries and in bodies alike."""
+    import re
+
+    document = client.get("/api/v1/openapi.json").json()
+    search = document["paths"]["/api/v1/search"]["get"]["parameters"]
+    query = next(parameter for parameter in search if parameter["name"] == "q")["schema"]
+    pattern = re.compile(query["pattern"])
+    assert pattern.match("how much is council tax") and not pattern.match("tax\u0000")
+    body = document["components"]["schemas"]["CaseIn"]["properties"]["description"]
+    assert body["pattern"] == query["pattern"]
+    response = client.get("/api/v1/search", {"q": "tax\u0000"})  # open without a token
+    assert response.status_code == 422
+    assert "NUL character" in response.json()["errors"][0]["message"]

@@ -5,6 +5,27 @@ from typing import Any
 from ninja import Schema
 from pydantic import ConfigDict, Field, field_validator
 
+# The OpenAPI document says what InputSchema's NUL check enforces, so a client (and the
+# fuzz pass) knows NUL is refused: every free string gets this pattern. A string with
+# a pattern, format or enum of its own already excludes NUL.
+NO_NUL_PATTERN = "^[^\\u0000]*$"
+
+
+def _state_no_nul(schema: dict[str, Any]) -> None:
+    for prop in schema.get("properties", {}).values():
+        _add_no_nul(prop)
+
+
+def _add_no_nul(prop: dict[str, Any]) -> None:
+    if prop.get("type") == "string" and not {"pattern", "format", "enum", "const"} & prop.keys():
+        prop["pattern"] = NO_NUL_PATTERN
+    for key in ("items", "additionalProperties"):
+        if isinstance(prop.get(key), dict):
+            _add_no_nul(prop[key])
+    for key in ("anyOf", "oneOf", "allOf"):
+        for option in prop.get(key, []):
+            _add_no_nul(option)
+
 
 class InputSchema(Schema):
     """Base of every request body: a field the schema does not declare is refused (422).
@@ -13,7 +34,7 @@ class InputSchema(Schema):
     so a misspelt field name is reported instead of silently ignored.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_state_no_nul)
 
     @field_validator("*", mode="after")
     @classmethod
