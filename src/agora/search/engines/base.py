@@ -51,8 +51,12 @@ def highlighted(text: str) -> SafeString:
 class Engine:
     name = "engine"
 
-    def match(self, groups: list[Group], *, every: bool) -> Match:
-        """Return SQL matching sections holding every group (`every`) or any of them."""
+    def match(self, groups: list[Group], *, every: bool, in_heading: bool = False) -> Match:
+        """Return SQL matching sections holding every group (`every`) or any of them.
+
+        With `in_heading`, only sections whose title or heading also holds one of the
+        words: the cheap candidates a broad query ranks (`search.query`).
+        """
         raise NotImplementedError
 
     def page_sections(

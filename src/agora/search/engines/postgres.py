@@ -46,15 +46,33 @@ def language() -> str:
     return settings.SEARCH_LANGUAGE
 
 
+# What fills a section's two vectors: every word weighted by where it stands, and the
+# title's and heading's words alone (for a broad query's candidates; search 0005).
+VECTORS_SQL = (
+    "vector = setweight(to_tsvector(%s::regconfig, title), 'A') || "
+    "setweight(to_tsvector(%s::regconfig, heading), 'B') || "
+    "setweight(to_tsvector(%s::regconfig, body), 'D'), "
+    "head_vector = to_tsvector(%s::regconfig, title || ' ' || heading)"
+)
+
+
+def vectors_params() -> list[str]:
+    return [language()] * 4
+
+
 class PostgresEngine(Engine):
     name = "postgresql"
 
-    def match(self, groups: list[Group], *, every: bool) -> Match:
+    def match(self, groups: list[Group], *, every: bool, in_heading: bool = False) -> Match:
+        where_sql, where_params = "s.vector @@ query", []
+        if in_heading:  # the small title-and-heading index (search 0005) finds them
+            where_sql += " AND s.head_vector @@ to_tsquery(%s::regconfig, %s)"
+            where_params = [language(), tsquery_text(groups, every=False)]
         return Match(
             from_sql="search_indexedsection s, to_tsquery(%s::regconfig, %s) query",
             from_params=[language(), tsquery_text(groups, every=every)],
-            where_sql="s.vector @@ query",
-            where_params=[],
+            where_sql=where_sql,
+            where_params=where_params,
             score_sql="ts_rank(s.vector, query)",
         )
 
@@ -85,10 +103,6 @@ class PostgresEngine(Engine):
     def after_write(self, document_key: int) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
-                "UPDATE search_indexedsection SET vector = "
-                "setweight(to_tsvector(%s::regconfig, title), 'A') || "
-                "setweight(to_tsvector(%s::regconfig, heading), 'B') || "
-                "setweight(to_tsvector(%s::regconfig, body), 'D') "
-                "WHERE document_key = %s",
-                [language(), language(), language(), document_key],
+                f"UPDATE search_indexedsection SET {VECTORS_SQL} WHERE document_key = %s",  # noqa: S608
+                [*vectors_params(), document_key],
             )
