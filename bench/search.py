@@ -471,9 +471,9 @@ def _plan_collector(parts: list[str], label: str):
 
             prefix = ("EXPLAIN (ANALYZE, BUFFERS) " if connection.vendor == "postgresql"
                       else "EXPLAIN QUERY PLAN ")
-            cursor = context["cursor"]
-            cursor.execute(prefix + sql, params)
-            plan = "\n".join(" ".join(str(c) for c in row) for row in cursor.fetchall())
+            with connection.cursor() as cursor:  # not the statement's: its rows are unread
+                cursor.execute(prefix + sql, params)
+                plan = "\n".join(" ".join(str(c) for c in row) for row in cursor.fetchall())
             parts.append(f"--- {label}\n{sql}\n{params}\n\n{plan}\n")
         return result
     return wrapper
