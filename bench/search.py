@@ -419,7 +419,7 @@ def measure(corpus: dict) -> dict:
 def broad_quality(corpus: dict) -> dict:
     """For each query: is it counted exactly, and how far is a broad page from the exact one?
 
-    The exact page ranks every match (as before decision 37); the broad page ranks the
+    The exact page ranks every match (as before decision 45); the broad page ranks the
     title and heading matches. Reported: the share of the exact top 20 documents the broad
     page also shows, and whether both put the same document first.
     """

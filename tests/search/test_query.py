@@ -171,6 +171,16 @@ def test_filters_object_topic_ids_match_documents(hub):
     assert result.total == 1
 
 
+def test_a_document_filed_under_another_topic_moves_between_topic_filters(hub, council):
+    publish(council, "bins", "Bin collections", {
+        "Collection days": "Your blue recycling bin is emptied every Tuesday now.",
+    }, topics=["council-tax"], kind="notice")
+    reader = anonymous_reader()
+    assert hub_search(reader=reader, query="recycling", topic="bin-collections").hits == []
+    moved = hub_search(reader=reader, query="recycling", topic="council-tax")
+    assert titles(moved) == ["Bin collections"]
+
+
 @pytest.fixture
 def broad_hub(council, foodbank, monkeypatch):
     """Eight pages that mention parking, one titled so; counted exactly only up to three."""

@@ -15,7 +15,7 @@ the reader may read. A document counts once, at its best-matching section.
 A broad query (more than `EXACT_UP_TO` matching sections) is not visited whole: the total
 and the facets count the first `EXACT_UP_TO` matches the engine gives, and say they are
 lower bounds (`total_exact` false); the page ranks the matches whose title or heading holds
-one of the words, which a small index finds cheaply (decision 37).
+one of the words, which a small index finds cheaply (decision 45).
 """
 
 from dataclasses import dataclass, field
@@ -33,7 +33,7 @@ from agora.search.words import MAX_QUERY_CHARS, Group, query_groups, query_words
 MAX_LIMIT = 100
 
 # Up to this many matching sections an attempt is counted and ranked whole; past it, the
-# counts are lower bounds and the page ranks title and heading matches (decision 37).
+# counts are lower bounds and the page ranks title and heading matches (decision 45).
 EXACT_UP_TO = 2000
 
 
@@ -98,10 +98,9 @@ def _matching_cte(
         where.append("s.kind = %s")
         params.append(filters.kind)
     if filters.topic_ids:
-        marks = ", ".join(["%s"] * len(filters.topic_ids))
-        where.append("s.document_key IN (SELECT document_key FROM search_indexedtopic "
-                     f"WHERE topic_id IN ({marks}))")
-        params.extend(filters.topic_ids)
+        topic_sql, topic_params = eng.topic_filter(filters.topic_ids)
+        where.append(topic_sql)
+        params.extend(topic_params)
     if filters.year is not None:
         adapt = connection.ops.adapt_datetimefield_value
         where.append("s.updated_at >= %s AND s.updated_at < %s")

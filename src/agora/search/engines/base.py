@@ -65,6 +65,12 @@ class Engine:
         """Return the page's sections with a highlighted extract each, by indexed section id."""
         raise NotImplementedError
 
+    def topic_filter(self, topic_ids: tuple[int, ...]) -> tuple[str, list]:
+        """Return SQL keeping the sections of documents filed under any of these topics."""
+        marks = ", ".join(["%s"] * len(topic_ids))
+        sql = "s.document_key IN (SELECT document_key FROM search_indexedtopic WHERE topic_id IN "
+        return f"{sql}({marks}))", list(topic_ids)
+
     @contextmanager
     def search_statement(self) -> Iterator:
         """Give a cursor for the search statement (PostgreSQL sets its memory first)."""

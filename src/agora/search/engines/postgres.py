@@ -46,13 +46,16 @@ def language() -> str:
     return settings.SEARCH_LANGUAGE
 
 
-# What fills a section's two vectors: every word weighted by where it stands, and the
-# title's and heading's words alone (for a broad query's candidates; search 0005).
+# What fills a section's engine columns: every word weighted by where it stands, the
+# title's and heading's words alone (a broad query's candidates), and the document's
+# topics from `search_indexedtopic`, written first (topic filters; search 0005).
 VECTORS_SQL = (
     "vector = setweight(to_tsvector(%s::regconfig, title), 'A') || "
     "setweight(to_tsvector(%s::regconfig, heading), 'B') || "
     "setweight(to_tsvector(%s::regconfig, body), 'D'), "
-    "head_vector = to_tsvector(%s::regconfig, title || ' ' || heading)"
+    "head_vector = to_tsvector(%s::regconfig, title || ' ' || heading), "
+    "topic_keys = ARRAY(SELECT t.topic_id FROM search_indexedtopic t "
+    "WHERE t.document_key = search_indexedsection.document_key)"
 )
 
 
@@ -90,6 +93,9 @@ class PostgresEngine(Engine):
                  list(ids)],
             )
             return {row[0]: PageSection(*row[1:]) for row in cursor.fetchall()}
+
+    def topic_filter(self, topic_ids: tuple[int, ...]) -> tuple[str, list]:
+        return "s.topic_keys && %s::bigint[]", [list(topic_ids)]
 
     @contextmanager
     def search_statement(self) -> Iterator:
