@@ -169,3 +169,60 @@ def test_filters_object_topic_ids_match_documents(hub):
     result = search(reader=anonymous_reader(), query="bin",
                     filters=Filters(topic_ids=(topic.pk,)))
     assert result.total == 1
+
+
+def test_a_document_filed_under_another_topic_moves_between_topic_filters(hub, council):
+    publish(council, "bins", "Bin collections", {
+        "Collection days": "Your blue recycling bin is emptied every Tuesday now.",
+    }, topics=["council-tax"], kind="notice")
+    reader = anonymous_reader()
+    assert hub_search(reader=reader, query="recycling", topic="bin-collections").hits == []
+    moved = hub_search(reader=reader, query="recycling", topic="council-tax")
+    assert titles(moved) == ["Bin collections"]
+
+
+@pytest.fixture
+def broad_hub(council, foodbank, monkeypatch):
+    """Eight pages that mention parking, one titled so; counted exactly only up to three."""
+    import agora.search.query
+
+    for number in range(6):
+        publish(council, f"notice-{number}", f"Road works notice {number}", {
+            "Details": f"Parking on Mill Lane is suspended for week {number}.",
+        }, kind="notice")
+    publish(foodbank, "vans", "Delivery vans", {
+        "Loading": "Our vans use the parking bay behind the hall.",
+    })
+    publish(council, "permits", "Resident parking permits", {
+        "Apply": "Apply online for a permit to park near your home.",
+    })
+    publish(council, "enforcement", "Parking enforcement manual", {
+        "Wardens": "Wardens check permits in every parking zone.",
+    }, classification="internal")
+    monkeypatch.setattr(agora.search.query, "EXACT_UP_TO", 3)
+
+
+def test_a_broad_query_puts_title_and_heading_matches_first_and_says_counts_are_bounds(
+    broad_hub,
+):
+    result = hub_search(reader=anonymous_reader(), query="parking", limit=5)
+    assert result.search.total_exact is False
+    assert 3 <= result.search.total <= 8  # at least the sections counted; never more than exist
+    assert titles(result)[0] == "Resident parking permits"
+    assert "Parking enforcement manual" not in titles(result)  # still only what the reader may read
+    assert len(result.hits) == 5  # the page is filled from the counted matches
+    assert sum(value.count for value in result.kinds) == result.search.total
+
+
+def test_a_narrow_query_is_still_counted_exactly(broad_hub):
+    result = hub_search(reader=anonymous_reader(), query="permit")
+    assert (result.search.total_exact, result.search.total) == (True, 1)
+
+
+def test_the_search_page_and_api_say_when_counts_are_lower_bounds(broad_hub, client):
+    page = client.get("/search/", {"q": "parking"}).content.decode()
+    assert "More than" in page and "not exact" in page
+    body = client.get("/api/v1/search", {"q": "parking"}).json()
+    assert body["total_exact"] is False and body["results"][0]["title"] == "Resident parking permits"
+    exact = client.get("/api/v1/search", {"q": "permit"}).json()
+    assert (exact["total_exact"], exact["total"]) == (True, 1)

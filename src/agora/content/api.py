@@ -69,7 +69,8 @@ def search(request: HttpRequest, params: Query[SearchQuery]) -> SearchOut:
     )
     base = request.build_absolute_uri("/")[:-1]
     return SearchOut(
-        query=params.q, total=result.search.total, limit=params.limit, offset=params.offset,
+        query=params.q, total=result.search.total, total_exact=result.search.total_exact,
+        limit=params.limit, offset=params.offset,
         results=[
             SearchHit(
                 id=hit.document.public_id, title=hit.document.title,

@@ -62,7 +62,13 @@ class SearchFacets(Schema):
 
 class SearchOut(Schema):
     query: str
-    total: int = Field(description="How many documents match (each counts once).")
+    total: int = Field(description="How many documents match (each counts once); when "
+                       "`total_exact` is false, at least this many.")
+    total_exact: bool = Field(description=(
+        "False for a query so broad that only its first matches were counted: `total` and "
+        "the facet counts are then lower bounds, and the results rank the matches whose "
+        "title or heading holds one of the words. Narrow the query or filter to get exact "
+        "counts."))
     limit: int
     offset: int
     results: list[SearchHit]

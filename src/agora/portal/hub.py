@@ -65,6 +65,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
         context.update({
             "result": result, "facets": facets, "page": page, "pages": pages,
+            "plus": "" if result.search.total_exact else "+",  # counts are lower bounds
             "previous_href": _link(params, page=str(page - 1)) if page > 1 else "",
             "next_href": _link(params, page=str(page + 1)) if page < pages else "",
             "corrected_href": _link(params, q=result.search.corrected),

@@ -51,8 +51,12 @@ def highlighted(text: str) -> SafeString:
 class Engine:
     name = "engine"
 
-    def match(self, groups: list[Group], *, every: bool) -> Match:
-        """Return SQL matching sections holding every group (`every`) or any of them."""
+    def match(self, groups: list[Group], *, every: bool, in_heading: bool = False) -> Match:
+        """Return SQL matching sections holding every group (`every`) or any of them.
+
+        With `in_heading`, only sections whose title or heading also holds one of the
+        words: the cheap candidates a broad query ranks (`search.query`).
+        """
         raise NotImplementedError
 
     def page_sections(
@@ -60,6 +64,12 @@ class Engine:
     ) -> dict[int, PageSection]:
         """Return the page's sections with a highlighted extract each, by indexed section id."""
         raise NotImplementedError
+
+    def topic_filter(self, topic_ids: tuple[int, ...]) -> tuple[str, list]:
+        """Return SQL keeping the sections of documents filed under any of these topics."""
+        marks = ", ".join(["%s"] * len(topic_ids))
+        sql = "s.document_key IN (SELECT document_key FROM search_indexedtopic WHERE topic_id IN "
+        return f"{sql}({marks}))", list(topic_ids)
 
     @contextmanager
     def search_statement(self) -> Iterator:

@@ -46,15 +46,36 @@ def language() -> str:
     return settings.SEARCH_LANGUAGE
 
 
+# What fills a section's engine columns: every word weighted by where it stands, the
+# title's and heading's words alone (a broad query's candidates), and the document's
+# topics from `search_indexedtopic`, written first (topic filters; search 0005).
+VECTORS_SQL = (
+    "vector = setweight(to_tsvector(%s::regconfig, title), 'A') || "
+    "setweight(to_tsvector(%s::regconfig, heading), 'B') || "
+    "setweight(to_tsvector(%s::regconfig, body), 'D'), "
+    "head_vector = to_tsvector(%s::regconfig, title || ' ' || heading), "
+    "topic_keys = ARRAY(SELECT t.topic_id FROM search_indexedtopic t "
+    "WHERE t.document_key = search_indexedsection.document_key)"
+)
+
+
+def vectors_params() -> list[str]:
+    return [language()] * 4
+
+
 class PostgresEngine(Engine):
     name = "postgresql"
 
-    def match(self, groups: list[Group], *, every: bool) -> Match:
+    def match(self, groups: list[Group], *, every: bool, in_heading: bool = False) -> Match:
+        where_sql, where_params = "s.vector @@ query", []
+        if in_heading:  # the small title-and-heading index (search 0005) finds them
+            where_sql += " AND s.head_vector @@ to_tsquery(%s::regconfig, %s)"
+            where_params = [language(), tsquery_text(groups, every=False)]
         return Match(
             from_sql="search_indexedsection s, to_tsquery(%s::regconfig, %s) query",
             from_params=[language(), tsquery_text(groups, every=every)],
-            where_sql="s.vector @@ query",
-            where_params=[],
+            where_sql=where_sql,
+            where_params=where_params,
             score_sql="ts_rank(s.vector, query)",
         )
 
@@ -73,6 +94,9 @@ class PostgresEngine(Engine):
             )
             return {row[0]: PageSection(*row[1:]) for row in cursor.fetchall()}
 
+    def topic_filter(self, topic_ids: tuple[int, ...]) -> tuple[str, list]:
+        return "s.topic_keys && %s::bigint[]", [list(topic_ids)]
+
     @contextmanager
     def search_statement(self) -> Iterator:
         with transaction.atomic(), connection.cursor() as cursor:
@@ -85,10 +109,6 @@ class PostgresEngine(Engine):
     def after_write(self, document_key: int) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
-                "UPDATE search_indexedsection SET vector = "
-                "setweight(to_tsvector(%s::regconfig, title), 'A') || "
-                "setweight(to_tsvector(%s::regconfig, heading), 'B') || "
-                "setweight(to_tsvector(%s::regconfig, body), 'D') "
-                "WHERE document_key = %s",
-                [language(), language(), language(), document_key],
+                f"UPDATE search_indexedsection SET {VECTORS_SQL} WHERE document_key = %s",  # noqa: S608
+                [*vectors_params(), document_key],
             )
