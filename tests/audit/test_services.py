@@ -319,6 +319,39 @@ def test_an_append_on_its_own_hashed_against_a_moved_log_lands_at_the_right_plac
 
 
 @pytest.mark.django_db(transaction=True)
+def test_while_other_writers_move_the_log_an_append_goes_straight_to_the_locked_path():
+    if connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL tries a statement on its own first")
+    from psycopg.pq import TransactionStatus
+
+    append(3)
+    stale = appends.state_hint()
+    log_append(actor=CASEWORKER, action="record.read", decision="permit", reason="other")
+    appends._hint.state = (connection.alias, *stale)
+    seen = []
+
+    def spy(execute, sql, params, many, context):  # a transaction is still open after it?
+        result = execute(sql, params, many, context)
+        seen.append((sql.split()[0], connection.connection.info.transaction_status))
+        return result
+
+    def append_one() -> list:
+        seen.clear()
+        with connection.execute_wrapper(spy):
+            log_append(actor=CASEWORKER, action="log.read", decision="permit", reason="")
+        return list(seen)
+
+    alone, in_transaction = TransactionStatus.IDLE, TransactionStatus.INTRANS
+    # The stale try on its own misses; the locked path writes from the state it found.
+    assert append_one() == [("WITH", alone), ("WITH", in_transaction)]
+    # Another writer was busy, so the next append skips the try on its own ...
+    assert append_one() == [("WITH", in_transaction)]
+    # ... and, having met no one, the one after it is a statement on its own again.
+    assert append_one() == [("WITH", alone)]
+    assert log_size() == 7 and log_verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
 def test_an_append_on_its_own_hashed_against_a_rolled_back_state_lands_at_the_right_place():
     # The same size must not pass for the same tree outside a transaction either.
     append(2)

@@ -71,6 +71,7 @@ class Batch:
 
 class _Hint(threading.local):
     state: tuple[str, int, bytes] | None = None  # (connection alias, size, frontier)
+    contended: bool = False  # this thread's last append found another writer's rows first
 
 
 _hint = _Hint()
@@ -110,9 +111,19 @@ def commits_alone() -> bool:
     (docs/benchmarks.md). The statement either moves the state and writes every row or
     writes nothing, so it needs no transaction around it to stay all-or-nothing.
     """
+    if _hint.contended:
+        # Others are writing: a statement on its own would most likely miss and cost a
+        # round trip before the locked path, so take that path at once until an append
+        # meets no other writer again (`note_contention`).
+        return False
     db = connections[DEFAULT_DB_ALIAS]
     return (db.vendor == "postgresql" and db.connection is not None and db.autocommit
             and not db.in_atomic_block)
+
+
+def note_contention(missed: bool) -> None:
+    """Remember whether this thread's last append missed, i.e. another writer moved the log."""
+    _hint.contended = missed
 
 
 def transaction():

@@ -141,13 +141,15 @@ def log_append_many(entries: list[EntryDraft]) -> list[LogEntry]:
     # Hash against the state this process last left. On PostgreSQL outside a transaction,
     # the one statement that checks it and writes is a transaction of its own (one round
     # trip); if another writer had moved the log it wrote nothing and returned the state
-    # it found, unlocked, which the locked path below tries first.
-    state = appends.state_hint()
+    # it found, unlocked, which the locked path below tries first. While other writers
+    # keep moving the log, the locked path is taken at once (`appends.commits_alone`).
+    state, missed = appends.state_hint(), False
     if state is not None and appends.commits_alone():
         batch = _batch(entries, state, timezone.now())
         state = appends.write(batch)
         if state is None:
             return _entries(batch)
+        missed = True
     with appends.transaction():
         # If another writer has moved the state, `write` returns the state it found,
         # locked, and the second write cannot miss.
@@ -157,7 +159,8 @@ def log_append_many(entries: list[EntryDraft]) -> list[LogEntry]:
             found = appends.write(batch)
             if found is None:
                 break
-            state = found
+            state, missed = found, True
+    appends.note_contention(missed)
     return _entries(batch)
 
 
