@@ -133,6 +133,22 @@ def _bare_django(key: int) -> None:
         cursor.execute("INSERT INTO bench_bare (id, data) VALUES (%s, %s)", [key, BARE_ROW])
 
 
+def _change_with_append(key: int) -> None:
+    """Insert one row and append its entry in one transaction, as a personal-data read does.
+
+    Every caller appends inside its own transaction, so this, beside `_bare_django`, is
+    what an append adds to a request: one statement and its hashing, never a commit.
+    """
+    from django.db import connection, transaction
+
+    from agora.audit.services import log_append_many
+
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO bench_bare (id, data) VALUES (%s, %s)", [key, BARE_ROW])
+        log_append_many([draft(key)])
+
+
 def _rate(count: int, seconds: float) -> dict:
     return {"entries": count, "seconds": seconds, "per_second": count / seconds}
 
@@ -140,8 +156,10 @@ def _rate(count: int, seconds: float) -> dict:
 def bench_single(which: str) -> dict:
     """Time appends of one entry per transaction against bare inserts and commits.
 
-    The three take turns in ROUNDS rounds on the same database, so a burst of load from
-    elsewhere slows all of them rather than one.
+    The four take turns in ROUNDS rounds on the same database, so a burst of load from
+    elsewhere slows all of them rather than one: the bare insert through the driver and
+    through Django, the append on its own, and the Django insert with an append in its
+    transaction (what a personal-data read pays for its entry).
     """
     from django.db import connection
 
@@ -152,22 +170,27 @@ def bench_single(which: str) -> dict:
         cursor.execute(BARE_TABLE[which])
     driver_insert, driver_close = _bare_driver(which)
     per_round = count // ROUNDS
-    spent = {"append": 0.0, "driver": 0.0, "django": 0.0}
+    spent = {"append": 0.0, "driver": 0.0, "django": 0.0, "in_transaction": 0.0}
+    offset = {"driver": 0, "append": 0, "django": count, "in_transaction": 2 * count}
     for turn in range(ROUNDS):
         first = turn * per_round
         for name, step in (("driver", driver_insert), ("django", _bare_django),
-                           ("append", lambda n: log_append_many([draft(n)]))):
-            key = first + (count if name == "django" else 0)
+                           ("append", lambda n: log_append_many([draft(n)])),
+                           ("in_transaction", _change_with_append)):
+            key = first + offset[name]
             began = time.perf_counter()
             for number in range(key, key + per_round):
                 step(number)  # one transaction each
             spent[name] += time.perf_counter() - began
     driver_close()
     done = per_round * ROUNDS
-    appends, driver, django = (_rate(done, spent[name]) for name in ("append", "driver", "django"))
+    appends, driver, django, within = (
+        _rate(done, spent[name]) for name in ("append", "driver", "django", "in_transaction"))
     return {**appends, "bare_driver": driver, "bare_django": django,
             "ratio": appends["per_second"] / driver["per_second"],
-            "ratio_django": appends["per_second"] / django["per_second"]}
+            "ratio_django": appends["per_second"] / django["per_second"],
+            "in_transaction": within,
+            "ratio_in_transaction": within["per_second"] / django["per_second"]}
 
 
 def fill(target: int) -> None:
@@ -354,6 +377,9 @@ def report(result: dict) -> str:
         f"driver, {single['bare_django']['per_second']:,.0f}/s through Django; single appends "
         f"at {single['ratio']:.0%} of the driver's rate (target >= 50%), "
         f"{single['ratio_django']:.0%} of Django's",
+        f"an insert and its append in one transaction (as a personal-data read): "
+        f"{single['in_transaction']['per_second']:,.0f}/s, "
+        f"{single['ratio_in_transaction']:.0%} of the insert alone through Django",
         f"log_verify: {verify['entries']:,} entries, {verify['nodes']:,} nodes, "
         f"{verify['heads']} heads in {verify['seconds']:.1f} s (target < 60 s)",
         f"inclusion proof at {proofs['tree_size']:,}: selector p50 "

@@ -273,3 +273,97 @@ def test_an_append_outside_any_transaction_that_fails_writes_nothing():
         cursor.execute("DELETE FROM audit_lognode WHERE key = %s", [merkle.node_key(0, 1)])
     assert log_append(actor=CASEWORKER, action="log.read", decision="permit", reason="").seq == 1
     assert log_verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_append_on_its_own_is_one_round_trip_on_postgresql_when_the_process_wrote_last():
+    append(3)
+    assert connection.get_autocommit() and not connection.in_atomic_block
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no round trips; its statements are counted above")
+    from psycopg.pq import TransactionStatus
+
+    seen = []
+
+    def spy(execute, sql, params, many, context):
+        # No BEGIN went before the statement, and none is left open after it: the one
+        # statement was the whole transaction.
+        before = connection.connection.info.transaction_status
+        result = execute(sql, params, many, context)
+        seen.append((sql.split()[0], before, connection.connection.info.transaction_status))
+        return result
+
+    with connection.execute_wrapper(spy):
+        log_append(actor=CASEWORKER, action="record.read", decision="permit", reason="alone")
+    assert seen == [("WITH", TransactionStatus.IDLE, TransactionStatus.IDLE)]
+    assert LogEntry.objects.get(seq=3).reason == "alone"
+    assert log_size() == 4 and log_verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_append_on_its_own_hashed_against_a_moved_log_lands_at_the_right_place():
+    # Outside any transaction, as the four-process test's writers append: this process
+    # remembers a log of 3 entries, another writer has since made it 4 (here: the same
+    # process, whose memory is then set back). The first try writes nothing; the append
+    # lands at 4 and the log verifies.
+    append(3)
+    stale = appends.state_hint()
+    log_append(actor=CASEWORKER, action="record.read", decision="permit", reason="other")
+    appends._hint.state = (connection.alias, *stale)
+
+    entry = log_append(actor=CASEWORKER, action="log.read", decision="permit", reason="late")
+    assert entry.seq == 4
+    assert list(LogEntry.objects.values_list("reason", flat=True))[3:] == ["other", "late"]
+    assert tree_root(5) == merkle.root_from_leaves(leaf_hashes())
+    assert log_verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_while_other_writers_move_the_log_an_append_goes_straight_to_the_locked_path():
+    if connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL tries a statement on its own first")
+    from psycopg.pq import TransactionStatus
+
+    append(3)
+    stale = appends.state_hint()
+    log_append(actor=CASEWORKER, action="record.read", decision="permit", reason="other")
+    appends._hint.state = (connection.alias, *stale)
+    seen = []
+
+    def spy(execute, sql, params, many, context):  # a transaction is still open after it?
+        result = execute(sql, params, many, context)
+        seen.append((sql.split()[0], connection.connection.info.transaction_status))
+        return result
+
+    def append_one() -> list:
+        seen.clear()
+        with connection.execute_wrapper(spy):
+            log_append(actor=CASEWORKER, action="log.read", decision="permit", reason="")
+        return list(seen)
+
+    alone, in_transaction = TransactionStatus.IDLE, TransactionStatus.INTRANS
+    # The stale try on its own misses; the locked path writes from the state it found.
+    assert append_one() == [("WITH", alone), ("WITH", in_transaction)]
+    # Another writer was busy, so the next append skips the try on its own ...
+    assert append_one() == [("WITH", in_transaction)]
+    # ... and, having met no one, the one after it is a statement on its own again.
+    assert append_one() == [("WITH", alone)]
+    assert log_size() == 7 and log_verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_append_on_its_own_hashed_against_a_rolled_back_state_lands_at_the_right_place():
+    # The same size must not pass for the same tree outside a transaction either.
+    append(2)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        log_append(actor=CASEWORKER, action="record.read", decision="permit", reason="gone")
+        raise RuntimeError("the change failed")
+    stale = appends.state_hint()
+    assert stale is not None and stale.size == 3
+    log_append(actor=CASEWORKER, action="record.read", decision="permit", reason="kept")
+    appends._hint.state = (connection.alias, *stale)
+
+    assert log_append(actor=CASEWORKER, action="log.read", decision="permit", reason="").seq == 3
+    assert list(LogEntry.objects.values_list("reason", flat=True))[2:] == ["kept", ""]
+    assert tree_root(4) == merkle.root_from_leaves(leaf_hashes())
+    assert log_verify().ok

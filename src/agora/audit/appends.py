@@ -15,7 +15,10 @@ current size but never the current frontier). Python stays the only code that ha
 
 - PostgreSQL: one statement (below): lock the state row, and if it matches move it and
   insert the entries and nodes (sent as JSON); return what was found. One round trip when
-  the hint is right, two when another writer got there first.
+  the hint is right, two when another writer got there first. Outside a caller's
+  transaction (autocommit) the statement is the whole transaction (`commits_alone`): a
+  right hint costs one round trip in all, not `BEGIN`, statement, `COMMIT`; a wrong one
+  wrote nothing, and the append then takes the locked path from the state it found.
 - SQLite: the IMMEDIATE transaction already holds the database's only write lock, so an
   `UPDATE … WHERE size = … AND frontier = …` says whether the hint is right, and plain
   inserts follow.
@@ -68,6 +71,7 @@ class Batch:
 
 class _Hint(threading.local):
     state: tuple[str, int, bytes] | None = None  # (connection alias, size, frontier)
+    contended: bool = False  # this thread's last append found another writer's rows first
 
 
 _hint = _Hint()
@@ -97,6 +101,29 @@ def state_locked() -> State:
             )
             return state_locked()
     return State(row[0], bytes(row[1] or b""))
+
+
+def commits_alone() -> bool:
+    """Say whether one statement is a transaction of its own: PostgreSQL in autocommit.
+
+    Outside any caller's transaction on PostgreSQL, an append whose hint is right is one
+    statement with no `BEGIN` or `COMMIT` around it: one round trip instead of three
+    (docs/benchmarks.md). The statement either moves the state and writes every row or
+    writes nothing, so it needs no transaction around it to stay all-or-nothing.
+    """
+    if _hint.contended:
+        # Others are writing: a statement on its own would most likely miss and cost a
+        # round trip before the locked path, so take that path at once until an append
+        # meets no other writer again (`note_contention`).
+        return False
+    db = connections[DEFAULT_DB_ALIAS]
+    return (db.vendor == "postgresql" and db.connection is not None and db.autocommit
+            and not db.in_atomic_block)
+
+
+def note_contention(missed: bool) -> None:
+    """Remember whether this thread's last append missed, i.e. another writer moved the log."""
+    _hint.contended = missed
 
 
 def transaction():
