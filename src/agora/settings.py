@@ -351,6 +351,12 @@ WEBHOOK_RETRY_BASE = env.float("AGORA_WEBHOOK_RETRY_BASE", default=30.0)
 WEBHOOK_RETRY_CAP = env.float("AGORA_WEBHOOK_RETRY_CAP", default=4 * 3600.0)
 # AGORA_WEBHOOK_RETRY_WINDOW: seconds of retrying before a delivery is dead-lettered (>= 24 h).
 WEBHOOK_RETRY_WINDOW = env.float("AGORA_WEBHOOK_RETRY_WINDOW", default=26 * 3600.0)
+# AGORA_WEBHOOK_LEASE_MARGIN: seconds a worker's hold on a delivery outlasts its timeouts;
+# a dead worker's deliveries wait that long (plus the timeouts) before another takes them.
+WEBHOOK_LEASE_MARGIN = env.float("AGORA_WEBHOOK_LEASE_MARGIN", default=60.0)
+# AGORA_OUTBOX_GRACE: seconds committed work may wait in the queue before a worker's
+# recovery (at its start, then every minute) queues it again.
+OUTBOX_GRACE = env.float("AGORA_OUTBOX_GRACE", default=30.0)
 # AGORA_WEBHOOK_SECRET_OVERLAP: seconds the old secret still signs after a rotation.
 WEBHOOK_SECRET_OVERLAP = env.float("AGORA_WEBHOOK_SECRET_OVERLAP", default=24 * 3600.0)
 

@@ -29,10 +29,11 @@ class Receiver:
     """A receiving endpoint; `url` is where to subscribe it."""
 
     def __init__(self, secret: str | list[str], *, fail_share: float = 0.0, seed: int = 11,
-                 mode: str = "ok") -> None:
+                 mode: str = "ok", delay: float = 0.0) -> None:
         self.secrets = [secret] if isinstance(secret, str) else list(secret)
         self.fail_share = fail_share
         self.mode = mode
+        self.delay = delay  # seconds each request takes to answer
         self.random = random.Random(seed)
         self.port = free_port()
         self.lock = threading.Lock()
@@ -84,6 +85,7 @@ class Receiver:
             fail = self.fail_share and self.random.random() < self.fail_share
         if self.mode == "hang":
             time.sleep(3)
+        time.sleep(self.delay)
         if self.mode == "redirect":
             request.send_response(307)
             request.send_header("Location", "http://169.254.169.254/latest/meta-data/")

@@ -44,7 +44,7 @@ def _lease(delivery_ids: list[str], now: datetime) -> datetime:
     random, so two workers leasing at the same moment hold different leases.
     """
     lease = now + timedelta(seconds=settings.WEBHOOK_CONNECT_TIMEOUT
-                            + settings.WEBHOOK_READ_TIMEOUT + 60)
+                            + settings.WEBHOOK_READ_TIMEOUT + settings.WEBHOOK_LEASE_MARGIN)
     lease = lease.replace(microsecond=secrets.randbelow(1_000_000))
     Delivery.objects.filter(public_id__in=delivery_ids, status=Delivery.Status.PENDING,
                             next_attempt_at__lte=now + EARLY) \

@@ -11,6 +11,7 @@ recover` runs it on demand.
 import logging
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -20,7 +21,7 @@ from agora.notifications.residents import resident_email_plan
 
 logger = logging.getLogger(__name__)
 
-GRACE = timedelta(seconds=30)
+GRACE = timedelta(seconds=settings.OUTBOX_GRACE)
 """How long committed work may wait in the queue before recovery queues it again."""
 
 
