@@ -223,6 +223,7 @@ def test_the_search_page_and_api_say_when_counts_are_lower_bounds(broad_hub, cli
     page = client.get("/search/", {"q": "parking"}).content.decode()
     assert "More than" in page and "not exact" in page
     body = client.get("/api/v1/search", {"q": "parking"}).json()
-    assert body["total_exact"] is False and body["results"][0]["title"] == "Resident parking permits"
+    assert body["total_exact"] is False
+    assert body["results"][0]["title"] == "Resident parking permits"
     exact = client.get("/api/v1/search", {"q": "permit"}).json()
     assert (exact["total_exact"], exact["total"]) == (True, 1)
