@@ -14,8 +14,6 @@ port; fakeredis where none is installed), with RQ's own scheduler and an in-proc
 worker (so it sees the test database).
 """
 
-import shutil
-import subprocess
 import time
 from datetime import timedelta
 
@@ -40,7 +38,7 @@ from agora.notifications.tasks import delivery_attempt, event_dispatch
 from tests.cases.helpers import resident, service_make, staff_of
 from tests.factories import OrganizationFactory
 from tests.notifications.helpers import subscribe
-from tests.notifications.receiver import Receiver, free_port
+from tests.notifications.receiver import Receiver
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -97,32 +95,6 @@ class RedisQueue:
                     job.delete()
                     lost += 1
         assert lost == len(args) if args is not None else lost
-
-
-@pytest.fixture(scope="session")
-def redis_server(tmp_path_factory):
-    """Run a real Redis on a free port for the session (fakeredis when none is installed)."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        yield None
-        return
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", str(tmp_path_factory.mktemp("redis"))],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    connection = redis.Redis(port=port)
-    for _ in range(100):
-        try:
-            connection.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    try:
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(params=["database", "redis"])
