@@ -37,7 +37,9 @@ WANT_PATTERNS: list[tuple[Want, re.Pattern]] = [
     (Want.NEED, re.compile(r"\bwhat (do|will|should|would) (i|you|we) (need|bring|have to bring)\b"
                            r"|\bwhat to bring\b|\bwhat documents\b|\bwhat proof\b")),
     (Want.CONTACT, re.compile(
-        r"\b(call|ring|phone|telephone|contact)\b|\bnumber for\b|\bphone number\b")),
+        r"\bwho (do|should|can) (i|we|you) (call|ring|phone|contact|speak to|talk to)\b"
+        r"|\bwho to (call|ring|phone|contact)\b|\b(phone|telephone|contact) (number|details)\b"
+        r"|\bnumber (for|to call|to ring)\b|\bnumber$|^(call|ring|phone)\b")),
     (Want.AMOUNT, re.compile(
         r"\bcost(s|ing)?\b|\bprice\b|\bfees?\b|\bcharges?\b|\bwhat( i|)s the rate\b"
         r"|\bamount\b|\bpercent\b|\bworth\b")),
@@ -110,6 +112,8 @@ ANSWER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "pensioners": ("pension",), "baby": ("birth",), "newborn": ("birth",),
     "reduction": ("support",), "inspected": ("inspect",), "dead": ("death",),
     "money": ("payment", "grant"), "sofa": ("large items",),
+    "list": ("register",), "waiting": ("register",), "house": ("home",), "houses": ("homes",),
+    "bus": ("transport",), "stop": ("reducing", "prevent"), "away": ("miles",),
 }
 
 
@@ -186,12 +190,16 @@ def content_words(question: str) -> list[str]:
     """
     words = words_of(rephrased(question).replace("'", ""))
     kept = []
-    for index, word in enumerate(words):
+    index = 0
+    while index < len(words):
+        word = words[index]
         following = words[index + 1] if index + 1 < len(words) else ""
         if word in NAMED_BY and following and (len(following) == 1 or following.isdigit()):
             kept.append(f"{word} {following}")
+            index += 1
         elif word not in QUESTION_WORDS and (len(word) > 1 or word.isdigit()):
             kept.append(word)
+        index += 1
     return list(dict.fromkeys(kept))
 
 

@@ -145,12 +145,13 @@ def _title_parts(title: str) -> tuple[str, str]:
 
 
 def _coverage(document: Document, section: Section, terms: list[Term],
-              weights: dict[str, float]) -> tuple[float, list[str]]:
+              weights: dict[str, float], elsewhere: set[str]) -> tuple[float, list[str]]:
     """Return the share of the question's weight a section holds, and the words it lacks.
 
     A word found only in the qualifier of the title ("… at Riverside Library") counts
     half unless the question also names the title's head: a question about the library
-    is not answered by the food bank's page that meets there.
+    is not answered by the food bank's page that meets there. A word found only in
+    another section of the same document counts half too (the section's context).
     """
     body = stems_of(" ".join([section.heading, section.text]))
     head, qualifier = _title_parts(document.title)
@@ -166,6 +167,8 @@ def _coverage(document: Document, section: Section, terms: list[Term],
         elif term_found(term, qualifier_stems, qualifier_set):
             held += weights[term.word] * (1.0 if names_head else 0.5)
         else:
+            if term.word in elsewhere:
+                held += weights[term.word] * 0.5
             missing.append(term.word)
     return held / total, missing
 
@@ -197,11 +200,18 @@ def retrieve(*, reader: DocumentReader | None, question: str, want: Want) -> Ret
     found = document_list(reader=reader).filter(pk__in=list(ranks)).in_bulk()
     retrieved.documents = found
     by_version = {d.current_version_id: d for d in found.values()}
-    for section in _sections(found):
+    sections = _sections(found)
+    in_document: dict[int, set[str]] = {}
+    for section in sections:
+        stems = stems_of(" ".join([section.heading, section.text]))
+        held = {t.word for t in terms if term_found(t, stems, set(stems))}
+        in_document.setdefault(section.version_id, set()).update(held)
+    for section in sections:
         document = by_version[section.version_id]
         if _is_title_only(document, section):
             continue
-        coverage, missing = _coverage(document, section, terms, weights)
+        coverage, missing = _coverage(document, section, terms, weights,
+                                      in_document[section.version_id])
         if document.kind == Document.Kind.DATASET:
             coverage *= DATASET_DISCOUNT
         retrieved.candidates.append(Candidate(
@@ -211,21 +221,28 @@ def retrieve(*, reader: DocumentReader | None, question: str, want: Want) -> Ret
     retrieved.candidates.sort(key=lambda c: -c.coverage)
     best = retrieved.candidates[0].coverage if retrieved.candidates else 0.0
     top = [c for c in retrieved.candidates if c.coverage >= best - 1e-6]
-    asked = _asked_words(question)
+    asked = _asked_words(question) - {part for word in words for part in word.split()}
     for candidate in top[:TIE_DEPTH]:
         candidate.extract = best_sentences(candidate.section.text, terms, weights, want)
     # Among sections that hold as much of the question, prefer one with a fact of the kind
     # asked ("how much": an amount), then the one whose heading
-    # echoes how it was asked ("what do I get": "What you get"), then the one whose best
-    # sentence holds more of the question itself.
+    # echoes how it was asked ("what do I get": "What you get"), then the document whose
+    # title names more of it, then the one whose best sentence holds more of it.
     top = top[:TIE_DEPTH]
     needs_fact = want in WANTS_FACT
+    titles = {c.document.pk: _title_weight(c.document, terms, weights) for c in top}
     top.sort(key=lambda c: (
         needs_fact and not c.fact, -len(asked & set(words_of(c.section.heading))),
-        -(c.extract.words if c.extract else 0), not c.fact,
+        -titles[c.document.pk], -(c.extract.words if c.extract else 0), not c.fact,
         c.document.kind == Document.Kind.DATASET, c.rank, c.section.position))
     retrieved.candidates = top + [c for c in retrieved.candidates if c not in top]
     return retrieved
+
+
+def _title_weight(document: Document, terms: list[Term], weights: dict[str, float]) -> float:
+    stems = stems_of(document.title)
+    found = set(stems)
+    return sum(weights[t.word] for t in terms if term_found(t, stems, found))
 
 
 def _asked_words(question: str) -> set[str]:
