@@ -27,7 +27,7 @@ def test_an_answer_comes_with_its_citation_and_exact_quote(client, guidance):
     assert citation["quote"] == "Garden waste collection costs £45 a year. Subscribe online."
     assert 0.75 <= body["confidence"] <= 1
     assert body["handover"] is None
-    assert body["related"][0]["title"] == "Bin collections"
+    assert "Bin collections" not in [r["title"] for r in body["related"]]  # it is cited
 
 
 def test_an_abstention_offers_the_closest_pages_and_a_person(client, guidance):

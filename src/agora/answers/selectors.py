@@ -139,4 +139,6 @@ def answer_question(
         return answer
     answer.status = "answered"
     answer.answer, answer.citations = answer.draft, answer.draft_citations
+    # The cited page is not "related" to itself.
+    answer.related = [r for r in answer.related if r.document.pk != best.document.pk]
     return answer

@@ -23,7 +23,7 @@ from agora.answers.handover import handover_route
 from agora.answers.selectors import MAX_QUESTION_CHARS, answer_question
 from agora.answers.services import question_handover
 from agora.core.exceptions import AgoraError, InvalidInput
-from agora.portal.forms import add_agora_error
+from agora.portal.forms import _OwnRequiredMessage, add_agora_error
 from agora.topics.selectors import topic_tree
 
 
@@ -52,6 +52,10 @@ def ask_page(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/ask/ask.html", context)
 
 
+class OwnRequiredChoiceField(_OwnRequiredMessage, forms.ChoiceField):
+    """A choice whose "required" message is its own (the label is a question)."""
+
+
 class PersonForm(forms.Form):
     question = forms.CharField(
         label="Your question", max_length=MAX_QUESTION_CHARS,
@@ -59,9 +63,10 @@ class PersonForm(forms.Form):
         error_messages={"required": "Enter your question",
                         "max_length": "Your question must be %(limit_value)d characters or fewer"},
     )
-    topic = forms.ChoiceField(
+    topic = OwnRequiredChoiceField(
         label="What is it about?", widget=forms.RadioSelect,
-        error_messages={"required": "Choose what your question is about"},
+        error_messages={"required": "Select what your question is about",
+                        "invalid_choice": "Select what your question is about"},
     )
 
     def __init__(self, *args, **kwargs):
