@@ -76,13 +76,18 @@ class Enquiry:
     reply: str  # the latest message the organisation sent the resident, or ""
 
 
+def is_enquiry(case: Case) -> bool:
+    """Say whether a request is a question handed over from the ask page."""
+    return case.service.code.startswith(ENQUIRY_PREFIX)
+
+
 def enquiry_read(*, viewer, reference: str) -> Enquiry:
     """Return a question handed over, with the reply sent, to its handling staff (logged)."""
     view = case_read(viewer=viewer, reference=reference)
     case = view.case
-    if not case.service.code.startswith(ENQUIRY_PREFIX):
+    if not is_enquiry(case):
         raise NotFound("There is no such question.")
-    replies = [e for e in view.timeline if e.kind == CaseEvent.Kind.MESSAGE_TO_RESIDENT]
+    replies = [e for e in view.events if e.kind == CaseEvent.Kind.MESSAGE_TO_RESIDENT]
     return Enquiry(case=case, question=case.answers.get("question", case.description),
                    topic=case.answers.get("topic", ""),
                    reply=replies[-1].text if replies else "")
