@@ -89,3 +89,19 @@ def test_a_hand_over_without_a_topic_is_refused_in_the_error_summary(client, gui
     assert response.status_code == 200
     assert "Select what your question is about" in error_summary(response)
     assert not Case.objects.exists()
+
+
+def test_a_signed_in_resident_is_answered_from_their_own_records_and_the_read_is_logged(
+        client, guidance, council, ann):
+    from tests.factories import RecordFactory
+
+    RecordFactory(owner=council, subject=ann.person, title="Council tax account",
+                  fields={"band": "C", "arrears": 120.5, "payment_method": "direct debit"})
+    RecordFactory(owner=council, title="Someone else's council tax account",
+                  fields={"arrears": 999})
+    sign_in(client, ann)
+    _, text = page(client, "how much do i owe in council tax arrears")
+    assert "Your record “Council tax account” held by Riverton Council says arrears: 120.5" in text
+    assert "999" not in text
+    assert LogEntry.objects.filter(action="record.read", subject=str(ann.person.public_id),
+                                   decision="permit").exists()
