@@ -28,13 +28,20 @@ FACTS: dict[Want, re.Pattern] = {
     Want.NEED: re.compile(r"\b(need|bring|proof|documents?|ID|details|statements?|"
                           r"certificate)\b", re.IGNORECASE),
     Want.WHEN: re.compile(
-        rf"\b\d+\s+(working\s+)?(days?|weeks?|months?|years?|hours?|minutes?)\b"
-        rf"|\b({DAYS})s?\b|\b\d{{1,2}}(:\d\d)?\s?(am|pm)\b|\bnoon\b|\b({MONTHS})\b"
-        r"|\b(weekly|daily|monthly|every|each|alternate|within|by|before|after|until|24 hours)\b",
-        re.IGNORECASE),
+        rf"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(working\s+)?"
+        rf"(days?|weeks?|months?|years?|hours?|minutes?)\b|\b({DAYS})s?\b|\b\d{{1,2}}(:\d\d)?\s?(am|pm)\b|\bnoon\b|\b({MONTHS})\b"
+        r"|\b(weekly|daily|monthly|yearly|fortnightly|alternate weeks|24 hours)\b"
+        r"|\b(every|each) (day|week|month|year|weekday)\b"
+        r"|\b(within|before|after|until|by|from) (\d|the day|the date)", re.IGNORECASE),
+    Want.WHERE: re.compile(
+        r"\b[A-Z][a-z]+('s)? (Road|Street|Lane|Avenue|Square|Walk|Rise|Hill|Court|Way|Close|"
+        r"Place|Hall|Centre|Library|Church|Mosque)\b|\b[A-Z]{1,2}\d{1,2}[A-Z]?\s?\d[A-Z]{2}\b"
+        r"|\bonline\b|\bany of our\b"),
     Want.CONTACT: re.compile(r"\b0\d{3,4}\s?\d{6}\b|\b\S+@\S+\.\w+\b|\b(999|111)\b"),
     Want.YESNO: re.compile(r"\b(if|you can|you may|can get|must|you need|only|all|yes|no)\b",
                            re.IGNORECASE),
+    Want.RESPONSIBLE: re.compile(r"\b(we|us|our|council|landlord|authority|agency|board|"
+                                 r"you must|your)\b", re.IGNORECASE),
     Want.WHO: re.compile(r"\b(if you|people who|children|anyone|everyone|families|you can|"
                          r"must|responsible|landlord|over|under|aged)\b", re.IGNORECASE),
     Want.HOW: re.compile(r"\b(apply|online|form|book|report|call|visit|ask|bring|register|"
@@ -44,7 +51,8 @@ FACTS: dict[Want, re.Pattern] = {
 
 # The kinds of question whose answer must hold a fact of their kind ("how much": an
 # amount). A yes/no or "how do I" question is answered by the sentence that matches best.
-WANTS_FACT = frozenset({Want.AMOUNT, Want.COUNT, Want.NEED, Want.WHEN, Want.CONTACT})
+WANTS_FACT = frozenset({Want.AMOUNT, Want.COUNT, Want.NEED, Want.WHEN, Want.CONTACT,
+                        Want.RESPONSIBLE, Want.WHERE})
 
 
 @dataclass(frozen=True)

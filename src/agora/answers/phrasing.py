@@ -21,7 +21,9 @@ class Want(StrEnum):
     WHEN = "when"  # a date, a day, a deadline, how long, opening times
     CONTACT = "contact"  # who do I call, a phone number
     YESNO = "yesno"  # can I, do I get, am I eligible (answered with its condition)
-    WHO = "who"  # who can get it, who is responsible
+    WHO = "who"  # who can get it
+    RESPONSIBLE = "responsible"  # who fixes it, who deals with it
+    WHERE = "where"  # where is it (an address, a place, online)
     HOW = "how"  # how do I apply, which form, where do I go
     ANY = "any"
 
@@ -41,10 +43,16 @@ WANT_PATTERNS: list[tuple[Want, re.Pattern]] = [
         r"|\bwho to (call|ring|phone|contact)\b|\b(phone|telephone|contact) (number|details)\b"
         r"|\bnumber (for|to call|to ring)\b|\bnumber$|^(call|ring|phone)\b")),
     (Want.AMOUNT, re.compile(
-        r"\bcost(s|ing)?\b|\bprice\b|\bfees?\b|\bcharges?\b|\bwhat( i|)s the rate\b"
-        r"|\bamount\b|\bpercent\b|\bworth\b")),
+        r"\bcost(s|ing)? (of|for|to)\b|\bdoes .* cost\b|\b(cost|price|fee|charge)$"
+        r"|\bwhat( i|)s the (cost|price|fee|charge|rate)\b|\bprice\b|\bfees?\b"
+        r"|\bcharges?\b|\bamount\b|\bpercent\b|\bworth\b")),
     (Want.WHEN, re.compile(r"\bopening (times|hours)\b|\bopen\b|\bdays?\b|\bdate\b"
                            r"|\bwithin\b")),
+    (Want.WHERE, re.compile(r"^where (is|are)\b|\bwhere (is|are) the\b|\baddress\b"
+                            r"|^where\b(?!.*\b(do|can|should) i\b)")),
+    (Want.RESPONSIBLE, re.compile(
+        r"\bwho (is|s|are) (responsible|in charge)\b|\bresponsible for\b"
+        r"|\bwho (fixes|repairs|deals with|looks after|mends|clears|empties|collects)\b")),
     (Want.WHO, re.compile(r"^who\b|\bwho (can|is|gets|deals|fixes|pays)\b|\bresponsible\b"
                           r"|\beligible\b|\bqualify\b")),
     (Want.HOW, re.compile(r"\bhow (do|can|to|should)\b|\bwhich form\b|\bwhat form\b"
@@ -68,6 +76,7 @@ about regarding re abt wanna gonna gotta one lot lots bit happening whats quick 
 soon take takes taking not come comes out hiya mate asap urgent urgently need needs
 off old fast gave given sent send got received told said asked put made make making
 want wanted tried trying look looking till til until way ways still yet already
+whens hows whys wot wat responsible
 """.split()) | STOPWORDS  # noqa: SIM905 (a word list reads better as text)
 
 # Phrases that ask about the resident's own affairs: only their own requests and records
@@ -76,7 +85,7 @@ PERSONAL = re.compile(
     r"\b(my|mine|our)\b[\w\s']{0,30}?\b(application|applications|request|requests|claim|claims"
     r"|case|enquiry|enquiries|referral|appeal|complaint|report|reference|appointment"
     r"|assessment|bid|booking|payment|payments|balance|account|statement|arrears|band"
-    r"|position|decision|tenancy number|voucher|parcel|repair request|records?|data)\b"
+    r"|position|decision|tenancy number|repair request|records?|data)\b"
     r"|\bhow much do i owe\b|\bwhat do i owe\b|\bam i (on|still on) the (list|register)\b"
     r"|\bwhere am i on\b|\bhave (you|they) (got|received|had) my\b|\bdid (you|they) get my\b"
     r"|\bwhen (will|do|should) i (get|hear|receive) (my|a decision|an answer|back)\b"
@@ -212,7 +221,10 @@ def terms_of(words: list[str]) -> list[Term]:
             continue
         forms = {stem(word)}
         phrases = []
-        for synonym in (*SYNONYMS.get(word, ()), *ANSWER_SYNONYMS.get(word, ())):
+        # A synonym of the word or of its stem ("fixing" finds what "fix" finds).
+        synonyms = {*SYNONYMS.get(word, ()), *ANSWER_SYNONYMS.get(word, ()),
+                    *ANSWER_SYNONYMS.get(stem(word), ())}
+        for synonym in sorted(synonyms):
             parts = tuple(stem(part) for part in words_of(synonym))
             if len(parts) == 1:
                 forms.add(parts[0])

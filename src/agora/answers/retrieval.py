@@ -226,17 +226,25 @@ def retrieve(*, reader: DocumentReader | None, question: str, want: Want) -> Ret
         candidate.extract = best_sentences(candidate.section.text, terms, weights, want)
     # Among sections that hold as much of the question, prefer one with a fact of the kind
     # asked ("how much": an amount), then the one whose heading
-    # echoes how it was asked ("what do I get": "What you get"), then the document whose
-    # title names more of it, then the one whose best sentence holds more of it.
+    # echoes how it was asked ("what do I get": "What you get"), then one whose heading
+    # names all of it (an FAQ's "Is the advice free?"), then the document whose title
+    # names more of it, then the one whose best sentence holds more of it.
     top = top[:TIE_DEPTH]
     needs_fact = want in WANTS_FACT
     titles = {c.document.pk: _title_weight(c.document, terms, weights) for c in top}
     top.sort(key=lambda c: (
         needs_fact and not c.fact, -len(asked & set(words_of(c.section.heading))),
-        -titles[c.document.pk], -(c.extract.words if c.extract else 0), not c.fact,
+        not _heading_names_all(c.section.heading, terms), -titles[c.document.pk],
+        -(c.extract.words if c.extract else 0), not c.fact,
         c.document.kind == Document.Kind.DATASET, c.rank, c.section.position))
     retrieved.candidates = top + [c for c in retrieved.candidates if c not in top]
     return retrieved
+
+
+def _heading_names_all(heading: str, terms: list[Term]) -> bool:
+    stems = stems_of(heading)
+    found = set(stems)
+    return bool(terms) and all(term_found(t, stems, found) for t in terms)
 
 
 def _title_weight(document: Document, terms: list[Term], weights: dict[str, float]) -> float:
