@@ -63,6 +63,7 @@ def test_a_personal_question_asks_to_sign_in_then_answers_from_the_residents_req
     sign_in(client, ann)
     _, text = page(client, "whats happening with my council tax reduction application")
     assert f"Your request {case.reference} (Council tax reduction) is “Received”" in text
+    assert f'href="/requests/{case.reference}/"' in text
     assert LogEntry.objects.filter(action="case.list", subject=str(ann.person.public_id)).exists()
 
 

@@ -84,3 +84,20 @@ def test_an_unanswered_question_is_handed_to_a_person_and_tracked(
     check_axe(page)
     page.goto(live_server.url + "/requests/")
     assert "Ask Riverton Council a question" in page.content()
+    page.goto(live_server.url + "/ask/")
+    page.get_by_label("Your question").fill("whats happening with my question to the council")
+    page.get_by_role("button", name="Ask", exact=True).click()
+    assert page.get_by_role("heading", name="This is about your own requests").is_visible()
+    assert "Ask Riverton Council a question" in page.locator("main").inner_text()
+    check_axe(page)
+
+
+def test_a_personal_question_asks_an_anonymous_resident_to_sign_in(
+        live_server, any_page, check_axe, guidance):
+    page = any_page
+    page.goto(live_server.url + "/ask/?question=when+is+my+next+payment")
+    assert page.get_by_role("link", name="Sign in", exact=True).count() >= 1
+    check_axe(page)
+    page.goto(live_server.url + "/ask/?question=")
+    assert "Enter your question." in page.locator(".govuk-error-summary").inner_text()
+    check_axe(page)
