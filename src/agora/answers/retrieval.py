@@ -36,7 +36,7 @@ from agora.search.query import Hit, search
 from agora.search.words import SYNONYMS, words_of
 
 CANDIDATE_DOCUMENTS = 6
-TIE_DEPTH = 8  # sections tied on coverage whose sentences are compared
+TIE_DEPTH = 30  # sections tied on coverage whose sentences are compared
 HEADING_NOISE = frozenset({"a", "an", "the", "i", "you", "we", "my", "your", "our", "to", "of",
                            "in", "on", "at", "is", "are", "be", "do", "does", "it", "for", "and",
                            "or"})
@@ -174,9 +174,11 @@ def _coverage(document: Document, section: Section, terms: list[Term],
 
 
 def _is_title_only(document: Document, section: Section) -> bool:
-    text = section.text.strip()
-    return len(text.split()) < 4 and (not text or text.lower() in document.title.lower()
-                                      or not section.heading)
+    """Say whether a section only repeats the title (a PDF's first page heading)."""
+    text = " ".join(section.text.split()).strip(" .").lower()
+    if not text or text == " ".join(document.title.split()).lower():
+        return True
+    return len(text.split()) < 4 and (text in document.title.lower() or not section.heading)
 
 
 def retrieve(*, reader: DocumentReader | None, question: str, want: Want) -> Retrieved:
@@ -218,39 +220,55 @@ def retrieve(*, reader: DocumentReader | None, question: str, want: Want) -> Ret
             document=document, section=section, coverage=coverage, missing=missing,
             fact=has_fact(want, section.text), rank=ranks[document.pk],
         ))
-    retrieved.candidates.sort(key=lambda c: -c.coverage)
+    # Best coverage first; among equals, the search's better documents, so the tie-break
+    # below compares the likeliest sections when more than TIE_DEPTH are tied.
+    retrieved.candidates.sort(key=lambda c: (-c.coverage, c.rank, c.section.position))
     best = retrieved.candidates[0].coverage if retrieved.candidates else 0.0
     top = [c for c in retrieved.candidates if c.coverage >= best - 1e-6]
     asked = _asked_words(question) - {part for word in words for part in word.split()}
     for candidate in top[:TIE_DEPTH]:
         candidate.extract = best_sentences(candidate.section.text, terms, weights, want)
     # Among sections that hold as much of the question, prefer one with a fact of the kind
-    # asked ("how much": an amount), then the one whose heading
-    # echoes how it was asked ("what do I get": "What you get"), then one whose heading
-    # names all of it (an FAQ's "Is the advice free?"), then the document whose title
-    # names more of it, then the one whose best sentence holds more of it.
+    # asked ("how much": an amount), then an FAQ whose heading asks it ("Is the advice
+    # free?"), then the document whose title names more of it in its own words (synonyms
+    # count half) and is more about it ("Council tax" before "Council tax support"), then
+    # the section whose heading echoes how it was asked ("what do I get": "What you
+    # get"), then the one whose best sentence holds more of it.
     top = top[:TIE_DEPTH]
     needs_fact = want in WANTS_FACT
     titles = {c.document.pk: _title_weight(c.document, terms, weights) for c in top}
     top.sort(key=lambda c: (
-        needs_fact and not c.fact, -len(asked & set(words_of(c.section.heading))),
-        not _heading_names_all(c.section.heading, terms), -titles[c.document.pk],
+        needs_fact and not c.fact, not _heading_asks_it(c.section.heading, terms),
+        -titles[c.document.pk][0], -titles[c.document.pk][1],
+        -len(asked & set(words_of(c.section.heading))),
         -(c.extract.words if c.extract else 0), not c.fact,
         c.document.kind == Document.Kind.DATASET, c.rank, c.section.position))
     retrieved.candidates = top + [c for c in retrieved.candidates if c not in top]
     return retrieved
 
 
-def _heading_names_all(heading: str, terms: list[Term]) -> bool:
+def _heading_asks_it(heading: str, terms: list[Term]) -> bool:
+    """Say whether a heading is a question naming every word asked (an FAQ's entry)."""
+    if not heading.rstrip().endswith("?"):
+        return False
     stems = stems_of(heading)
     found = set(stems)
     return bool(terms) and all(term_found(t, stems, found) for t in terms)
 
 
-def _title_weight(document: Document, terms: list[Term], weights: dict[str, float]) -> float:
+def _title_weight(document: Document, terms: list[Term],
+                  weights: dict[str, float]) -> tuple[float, float]:
+    """Return the weight of the question the title names, and the share of the title's
+    words that are the question's ("Council tax" is more about council tax than "Council
+    tax support" is)."""
     stems = stems_of(document.title)
     found = set(stems)
-    return sum(weights[t.word] for t in terms if term_found(t, stems, found))
+    own = {stem(part) for t in terms for part in t.word.split()}  # the words, not synonyms
+    named = sum(
+        weights[t.word] * (1.0 if {stem(part) for part in t.word.split()} <= found else 0.5)
+        for t in terms if term_found(t, stems, found))
+    share = sum(1 for s in stems if s in own) / len(stems) if stems else 0.0
+    return named, share
 
 
 def _asked_words(question: str) -> set[str]:
