@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from agora.search.words import STOPWORDS, SYNONYMS, words_of
+from agora.search.words import MAX_QUERY_WORDS, STOPWORDS, SYNONYMS, words_of
 
 
 class Want(StrEnum):
@@ -209,7 +209,7 @@ def content_words(question: str) -> list[str]:
         elif word not in QUESTION_WORDS and (len(word) > 1 or word.isdigit()):
             kept.append(word)
         index += 1
-    return list(dict.fromkeys(kept))
+    return list(dict.fromkeys(kept))[:MAX_QUERY_WORDS]  # as many as the search takes
 
 
 def terms_of(words: list[str]) -> list[Term]:
