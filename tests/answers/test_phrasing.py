@@ -49,3 +49,7 @@ def test_content_words_drop_the_chatter_and_keep_named_things():
     assert content_words("landlord gave me a section 21 notice") == ["landlord", "section 21",
                                                                      "notice"]
     assert content_words("bins not collected") == ["bins", "missed", "collection"]
+
+
+def test_how_old_wants_an_age():
+    assert want_of("how old do you have to be for universal credit") == Want.AGE

@@ -40,6 +40,9 @@ FACTS: dict[Want, re.Pattern] = {
     Want.CONTACT: re.compile(r"\b0\d{3,4}\s?\d{6}\b|\b\S+@\S+\.\w+\b|\b(999|111)\b"),
     Want.YESNO: re.compile(r"\b(if|you can|you may|can get|must|you need|only|all|yes|no)\b",
                            re.IGNORECASE),
+    Want.AGE: re.compile(r"\baged?\s+\d+|\b\d+\s+(or|and)\s+(over|under|older|younger)\b"
+                         r"|\b(over|under)\s+\d+\b|\b\d+\s+years?\s+old\b|\b\d+\s+year\s+olds?\b",
+                         re.IGNORECASE),
     Want.RESPONSIBLE: re.compile(r"\b(we|us|our|council|landlord|authority|agency|board|"
                                  r"you must|your)\b", re.IGNORECASE),
     Want.WHO: re.compile(r"\b(if you|people who|children|anyone|everyone|families|you can|"
@@ -52,7 +55,7 @@ FACTS: dict[Want, re.Pattern] = {
 # The kinds of question whose answer must hold a fact of their kind ("how much": an
 # amount). A yes/no or "how do I" question is answered by the sentence that matches best.
 WANTS_FACT = frozenset({Want.AMOUNT, Want.COUNT, Want.NEED, Want.WHEN, Want.CONTACT,
-                        Want.RESPONSIBLE, Want.WHERE})
+                        Want.RESPONSIBLE, Want.WHERE, Want.AGE})
 
 
 @dataclass(frozen=True)

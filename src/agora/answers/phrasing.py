@@ -24,6 +24,7 @@ class Want(StrEnum):
     WHO = "who"  # who can get it
     RESPONSIBLE = "responsible"  # who fixes it, who deals with it
     WHERE = "where"  # where is it (an address, a place, online)
+    AGE = "age"  # how old, from what age
     HOW = "how"  # how do I apply, which form, where do I go
     ANY = "any"
 
@@ -31,7 +32,9 @@ class Want(StrEnum):
 # Checked in order: the first that matches wins ("how much can i get" wants an amount).
 WANT_PATTERNS: list[tuple[Want, re.Pattern]] = [
     (Want.AMOUNT, re.compile(r"\bhow much\b|\bhow many pounds\b")),
-    (Want.COUNT, re.compile(r"\bhow many\b")),
+    (Want.COUNT, re.compile(r"\bhow many\b(?!.*\byears? old\b)")),
+    (Want.AGE, re.compile(r"\bhow old\b|\bwhat age\b|\bage limit\b|\bminimum age\b"
+                          r"|\bhow many years old\b")),
     (Want.WHEN, re.compile(
         r"^when\b|\bwhen (is|are|do|does|will|can|should|must)\b|\bhow long\b|\bhow soon\b"
         r"|\bhow (quick|quickly|fast)\b|\bdeadline\b|\bby when\b|\bwhat time\b|\bwhat day\b"
@@ -76,7 +79,7 @@ about regarding re abt wanna gonna gotta one lot lots bit happening whats quick 
 soon take takes taking not come comes out hiya mate asap urgent urgently need needs
 off old fast gave given sent send got received told said asked put made make making
 want wanted tried trying look looking till til until way ways still yet already
-whens hows whys wot wat responsible
+whens hows whys wot wat responsible age aged ages
 """.split()) | STOPWORDS  # noqa: SIM905 (a word list reads better as text)
 
 # Phrases that ask about the resident's own affairs: only their own requests and records
