@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from agora.answers.phrasing import Term, Want, stem
 from agora.search.words import words_of
 
-SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+(?=\s|$)|$)|[^\n]+", re.MULTILINE)
+# A sentence runs to a full stop, question or exclamation mark followed by a space or the
+# end (so "£83.30" and "e.g" do not end one), or to the end of its line.
+SENTENCE = re.compile(r"(?:[^\n.!?]|[.!?](?!\s|$))+(?:[.!?]+(?=\s|$))?")
 ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "no.", "approx.")
 
 MONTHS = ("january|february|march|april|may|june|july|august|september|october|november"
@@ -145,7 +147,10 @@ def best_sentences(text: str, terms: list[Term], weights: dict[str, float], want
     chosen = [best[2]]
     fact = best[3]
     if not fact and want in WANTS_FACT:
-        with_fact = [item for item in scored[1:] if item[3]]
+        # The fact joins from the next or previous sentence, or from one that names some
+        # of the question itself: never an unrelated figure from further down the section.
+        with_fact = [item for item in scored[1:] if item[3] and (
+            abs(item[2] - best[2]) == 1 or item[0] - 0.75 > 0)]
         if with_fact:
             chosen.append(with_fact[0][2])
             fact = True
