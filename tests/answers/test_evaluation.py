@@ -60,7 +60,8 @@ def test_the_command_writes_a_report_with_both_parts_and_the_times(riverton_hub,
     assert result.exit_code == 0, result.output
     text = report.read_text()
     for expected in ("all: 164 questions", "tune:", "held-out:", "wrong confident answers",
-                     "p95", "By topic", "council-tax:"):
+                     "p95", "By topic", "council-tax:", "Cited topic by question topic",
+                     "bin-collections: bin-collections"):
         assert expected in text
 
 

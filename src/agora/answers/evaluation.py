@@ -110,6 +110,15 @@ class Evaluation:
         p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
         return statistics.median(times), p95
 
+    def cited_topics(self) -> dict[str, Counter]:
+        """Return, per question topic, the topics of the documents its answers cited."""
+        confusion: dict[str, Counter] = defaultdict(Counter)
+        for s in self.scored:
+            for citation in s.answer.citations[:1]:
+                topics = [t.slug for t in citation.document.topics.all()] or ["(none)"]
+                confusion[s.question.topic or "(none)"][topics[0]] += 1
+        return dict(sorted(confusion.items()))
+
     def by_topic(self) -> dict[str, Counter]:
         confusion: dict[str, Counter] = defaultdict(Counter)
         for s in self.scored:
@@ -207,6 +216,11 @@ def report_lines(evaluation: Evaluation, *, details: bool = False) -> list[str]:
     for topic, counts in evaluation.by_topic().items():
         lines.append(f"  {topic}: {counts['right']} / {counts['missed']} / "
                      f"{counts['abstained-right']} / {counts['wrong']}")
+    lines.append("Cited topic by question topic (answered questions; a question's own topic "
+                 "or a neighbour's):")
+    for topic, cited in evaluation.cited_topics().items():
+        lines.append(f"  {topic}: " + ", ".join(f"{name} {count}"
+                                               for name, count in cited.most_common()))
     for s in evaluation.scored:
         if s.outcome in ("wrong", "missed") or details:
             lines.append(
