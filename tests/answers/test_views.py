@@ -101,7 +101,7 @@ def test_a_signed_in_resident_is_answered_from_their_own_records_and_the_read_is
     RecordFactory(owner=council, title="Someone else's council tax account",
                   fields={"arrears": 999})
     sign_in(client, ann)
-    _, text = page(client, "how much do i owe in council tax arrears")
+    _, text = page(client, "how much do i owe on my council tax")
     assert "Your record “Council tax account” held by Riverton Council says arrears: 120.5" in text
     assert "999" not in text
     assert LogEntry.objects.filter(action="record.read", subject=str(ann.person.public_id),

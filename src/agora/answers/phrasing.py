@@ -126,6 +126,7 @@ ANSWER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "money": ("payment", "grant"), "sofa": ("large items",),
     "list": ("register",), "waiting": ("register",), "house": ("home",), "houses": ("homes",),
     "bus": ("transport",), "stop": ("reducing", "prevent"), "away": ("miles",),
+    "owe": ("arrears", "balance", "debt"), "owing": ("arrears", "balance", "debt"),
 }
 
 
