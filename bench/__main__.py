@@ -8,6 +8,7 @@ import sys
 
 from bench import (
     access_filter,
+    answers,
     audit_log,
     audit_sqlite_floor,
     latency,
@@ -19,7 +20,8 @@ from bench import (
 
 BENCHMARKS = {"audit": audit_log.main, "audit-floor": audit_sqlite_floor.main,
               "access": access_filter.main, "requests": requests.main, "search": search.main,
-              "latency": latency.main, "load": load.main, "notifications": notifications.main}
+              "latency": latency.main, "load": load.main, "notifications": notifications.main,
+              "answers": answers.main}
 
 if __name__ == "__main__":
     names = sys.argv[1:] or list(BENCHMARKS)

@@ -6,6 +6,7 @@ Errors come out as problem+json (`core.problems`); request bodies derive from
 """
 
 from agora.access.api import router as access_router
+from agora.answers.api import router as answers_router
 from agora.audit.api import router as audit_router
 from agora.cases.api import router as cases_router
 from agora.catalog.api import router as catalog_router
@@ -34,3 +35,4 @@ api.add_router("/", access_router)
 api.add_router("/", catalog_router)
 api.add_router("/", cases_router)
 api.add_router("/", notifications_router)
+api.add_router("/", answers_router)

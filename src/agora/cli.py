@@ -18,6 +18,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from agora.answers.commands import answers_app
 from agora.audit.commands import audit_app, keys_app
 from agora.cases.open311_commands import open311_app
 from agora.catalog.commands import catalog_app
@@ -48,6 +49,7 @@ app.add_typer(search_app, name="search")
 app.command("ingest")(ingest_command)
 app.add_typer(open311_app, name="open311")
 app.add_typer(notifications_app, name="notifications")
+app.add_typer(answers_app, name="answers")
 
 
 @app.command()

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "agora.cases",
     "agora.notifications",
     "agora.applications",
+    "agora.answers",
     "agora.portal",
     "agora.console",
 ]

@@ -76,7 +76,7 @@ def test_the_readme_commands_work_after_make_demo(tmp_path):
     assert [shlex.split(c)[1:3] for c in commands] == [
         ["audit", "verify"], ["apiclient", "create"], ["open311", "key"], ["demo", "code"],
         ["backup", "var/backups/riverton.sqlite3"],
-        ["search", "eval"],
+        ["search", "eval"], ["answers", "eval"],
     ]
     staff = next(account for account in town_plan(DEFAULT_SEED).staff if account.totp_secret)
     outputs = {}
@@ -93,6 +93,10 @@ def test_the_readme_commands_work_after_make_demo(tmp_path):
     assert re.fullmatch(r"\d{6}", outputs["demo"].strip())
     scores = re.search(r"recall@5 ([\d.]+), MRR ([\d.]+)", outputs["search"])
     assert scores and float(scores.group(1)) >= 0.8, outputs["search"]  # the hub's own set
+    answered = re.search(r"tune: .*answered right ([\d.]+)%, abstained right ([\d.]+)%",
+                         outputs["answers"])
+    assert answered and float(answered.group(1)) >= 90 and float(answered.group(2)) >= 90, \
+        outputs["answers"]  # the answers' own set, on the demo the README loads
     backup = work / "var" / "backups" / "riverton.sqlite3"
     assert backup.is_file()
 

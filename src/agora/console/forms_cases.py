@@ -52,6 +52,16 @@ class MessageForm(forms.Form):
     )
 
 
+class PublishForm(forms.Form):
+    text = forms.CharField(
+        label="The answer to publish", max_length=MAX_MESSAGE,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Published in the hub as a frequently asked question under the question's "
+                  "topic, for anyone to read. Say nothing about the person who asked.",
+        error_messages=_TEXT_ERRORS,
+    )
+
+
 class NoteForm(forms.Form):
     text = forms.CharField(
         label="Note", max_length=MAX_MESSAGE, widget=forms.Textarea(attrs={"rows": 4}),

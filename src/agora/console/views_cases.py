@@ -15,7 +15,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from agora.access.viewers import Viewer, viewer_for_staff
+from agora.answers.services import enquiry_answer_publish, is_enquiry
 from agora.cases import selectors, services
+from agora.cases.models import CaseEvent
 from agora.cases.statuses import DEFAULT_MODEL
 from agora.catalog.models import Service
 from agora.console.forms import add_agora_error
@@ -24,6 +26,7 @@ from agora.console.forms_cases import (
     DocumentRequestForm,
     MessageForm,
     NoteForm,
+    PublishForm,
     QueueFilterForm,
     ReferForm,
     StatusForm,
@@ -78,7 +81,7 @@ def case_detail(request: HttpRequest, slug: str, reference: str) -> HttpResponse
     view = _read(viewer, reference)
     return render(request, "console/cases/case.html", {
         "organization": organization, "view": view, "case": view.case,
-        "overdue": view.is_overdue(),
+        "overdue": view.is_overdue(), "is_enquiry": is_enquiry(view.case),
     })
 
 
@@ -89,6 +92,7 @@ ACTIONS = {
     "document": ("Ask for a document", "Ask for the document"),
     "deadline": ("Extend the deadline", "Extend deadline"),
     "refer": ("Refer to another organisation", "Refer"),
+    "publish": ("Publish the answer as a frequently asked question", "Publish"),
 }
 
 
@@ -101,6 +105,9 @@ def _form(action: str, view: selectors.CaseView, data, organization) -> forms.Fo
         return DeadlineForm(data, initial=initial)
     if action == "refer":
         return ReferForm(data, initial=initial, current=organization)
+    if action == "publish":
+        replies = [e for e in view.events if e.kind == CaseEvent.Kind.MESSAGE_TO_RESIDENT]
+        return PublishForm(data, initial={"text": replies[-1].text if replies else ""})
     return {"message": MessageForm, "note": NoteForm, "document": DocumentRequestForm}[
         action](data)
 
@@ -123,6 +130,10 @@ def _apply(action: str, viewer: Viewer, reference: str, data: dict) -> str:
         services.case_document_request(document_name=data["document_name"], text=data["text"],
                                        **common)
         return "The resident has been asked for the document."
+    if action == "publish":
+        published = enquiry_answer_publish(actor=viewer.user, viewer=viewer,
+                                           reference=reference, answer=data["text"])
+        return f"Published “{published.document.title}” in the hub."
     if action == "deadline":
         services.case_deadline_extend(days=data["days"], reason=data["reason"],
                                       expected_version=data["version"], **common)
@@ -144,6 +155,8 @@ def case_action(request: HttpRequest, slug: str, reference: str, action: str) ->
         raise Http404("No such change.")
     organization, viewer = _staff(request, slug)
     view = _read(viewer, reference)
+    if action == "publish" and not is_enquiry(view.case):
+        raise Http404("Only a question handed over from the ask page can be published.")
     form = _form(action, view, _posted(request), organization)
     if request.method == "POST" and form.is_valid():
         try:

@@ -19,6 +19,7 @@ from django.db import transaction
 
 from agora.audit.services import tree_head_sign
 from agora.core.actors import SYSTEM
+from agora.demo.answers import answers_load
 from agora.demo.applications import applications_load
 from agora.demo.cases import cases_events
 from agora.demo.catalog import catalog_load
@@ -65,7 +66,7 @@ class LoadSummary:
 
 def demo_step_count(plan: TownPlan) -> int:
     """Return how many steps `demo_load` reports, for a progress bar."""
-    return len(plan.organisations) + len(plan.staff) + len(plan.households) + 4
+    return len(plan.organisations) + len(plan.staff) + len(plan.households) + 5
 
 
 def _organisation_ensure(plan: OrganisationPlan, summary: LoadSummary) -> Organization:
@@ -169,6 +170,10 @@ def demo_load(
                  step=progress or (lambda label: None))
     # Today's street reports over Open311, to the street services the requests' part made.
     open311_load(plan=plan, step=progress or (lambda label: None))
+    # A question the guidance could not answer, handed to the council (it needs the hub's
+    # documents to find the topic's owner).
+    if hub:
+        answers_load(plan=plan, step=progress or (lambda label: None))
     # The town's past is not news: nobody is emailed or sent webhooks about it.
     outbox_settle()
     # Sign today's head too, so every entry can be checked before the worker's first run.

@@ -3,6 +3,7 @@ from django.urls import path
 from agora.portal import (
     activity,
     applications,
+    ask,
     catalogue,
     check,
     consents,
@@ -33,6 +34,8 @@ urlpatterns = [
     path("requests/<str:reference>/", requests.request_detail, name="request"),
     path("requests/<str:reference>/emails", requests.request_emails, name="request_emails"),
     path("search/", hub.search_page, name="search"),
+    path("ask/", ask.ask_page, name="ask"),
+    path("ask/person/", ask.ask_person, name="ask_person"),
     path("documents/<uuid:public_id>/", hub.document_page, name="document"),
     path("topics/", hub.topic_index, name="topics"),
     path("topics/<slug:slug>/", hub.topic_page, name="topic"),

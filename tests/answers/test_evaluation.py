@@ -1,0 +1,75 @@
+"""`agora answers eval` on the demo town's guidance: the project's own question set."""
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from agora.answers.evaluation import answers_evaluate, questions_read
+from agora.cli import app
+from agora.core.actors import SYSTEM
+from agora.core.exceptions import InvalidInput
+from agora.demo.hub import hub_load
+from agora.demo.names import ORGANISATIONS
+from agora.organizations.services import organization_create
+
+QUESTIONS = Path(__file__).parents[2] / "src" / "agora" / "demo" / "answer_questions.jsonl"
+
+
+@pytest.fixture
+def riverton_hub(db):
+    for spec in ORGANISATIONS:
+        organization_create(actor=SYSTEM, name=spec["name"], kind=spec["kind"],
+                            slug=spec["slug"])
+    hub_load(step=lambda label: None)
+
+
+def test_the_question_set_is_large_a_third_unanswerable_and_written_like_residents():
+    questions = questions_read(QUESTIONS)
+    assert len(questions) >= 150
+    unanswerable = [q for q in questions if not q.answerable]
+    assert len(unanswerable) >= len(questions) / 3
+    assert any(q.personal for q in unanswerable)
+    held_out = [q for q in questions if q.split == "held-out"]
+    assert len(held_out) >= 40
+    assert {q.split for q in questions} == {"tune", "held-out"}
+    assert sum(q.question == q.question.lower() for q in questions) / len(questions) > 0.95
+    assert not any(q.question.rstrip().endswith("?") for q in questions)
+
+
+def test_the_demo_guidance_meets_the_targets_on_both_parts(riverton_hub):
+    evaluation = answers_evaluate(questions_read(QUESTIONS))
+    tune, held_out = evaluation.part("tune"), evaluation.part("held-out")
+    report = (f"tune {tune.answered_right:.1%}/{tune.abstained_right:.1%}/{len(tune.wrong)}, "
+              f"held-out {held_out.answered_right:.1%}/{held_out.abstained_right:.1%}/"
+              f"{len(held_out.wrong)}")
+    print(report)  # seen with -s: the figures for docs/decisions.md 37
+    assert tune.answered_right >= 0.9, report
+    assert tune.abstained_right >= 0.9, report
+    assert evaluation.personal_answered_from_guidance == []
+    # The held-out part was never tuned on: it guards against losing ground, below target.
+    assert held_out.answered_right >= 0.8, report
+    assert held_out.abstained_right >= 0.9, report
+    assert len(evaluation.wrong) <= 6, report
+
+
+def test_the_command_writes_a_report_with_both_parts_and_the_times(riverton_hub, tmp_path):
+    report = tmp_path / "report.txt"
+    result = CliRunner().invoke(app, ["answers", "eval", str(QUESTIONS), "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    text = report.read_text()
+    for expected in ("all: 164 questions", "tune:", "held-out:", "wrong confident answers",
+                     "p95", "By topic", "council-tax:", "Cited topic by question topic",
+                     "bin-collections: bin-collections"):
+        assert expected in text
+
+
+def test_a_malformed_line_is_named(tmp_path):
+    path = tmp_path / "q.jsonl"
+    path.write_text(json.dumps({"question": "a", "answerable": True}) + "\n")
+    with pytest.raises(InvalidInput, match="Line 1 is answerable but names no"):
+        questions_read(path)
+    path.write_text("{oops\n")
+    with pytest.raises(InvalidInput, match="Line 1 is not JSON"):
+        questions_read(path)

@@ -1,0 +1,39 @@
+"""The sentences that state the fact: exact spans, the fact asked for, nothing unrelated."""
+
+from agora.answers.extraction import best_sentences, sentences
+from agora.answers.phrasing import Want, content_words, terms_of
+
+
+def extract(text, question, want):
+    words = content_words(question)
+    return best_sentences(text, terms_of(words), {w: 1.0 for w in words}, want)
+
+
+def test_sentences_keep_their_exact_place_in_the_text():
+    text = "Pay by direct debit, e.g. monthly.  Call 01632 960100!\nOpen 9am to 5pm"
+    cut = sentences(text)
+    assert [s.text for s in cut] == ["Pay by direct debit, e.g. monthly.", "Call 01632 960100!",
+                                     "Open 9am to 5pm"]
+    assert all(text[s.start:s.end] == s.text for s in cut)
+
+
+def test_the_sentence_with_the_amount_answers_how_much():
+    text = ("Garden waste is collected every two weeks from March. Garden waste collection "
+            "costs £45 a year. Subscribe online.")
+    found = extract(text, "how much is garden waste collection", Want.AMOUNT)
+    assert "£45 a year" in found.answer and found.fact
+    assert text[found.start:found.end].startswith("Garden waste collection costs £45")
+
+
+def test_the_next_sentence_brings_the_fact_the_best_one_lacks():
+    text = "Call us at any time for gas leaks or floods. We attend within 4 hours."
+    found = extract(text, "how quick do you come out for a gas leak", Want.WHEN)
+    assert found.answer == text and found.fact
+
+
+def test_an_unrelated_figure_further_down_is_not_joined():
+    text = ("Pension credit tops up your weekly income if you are over state pension age. "
+            "Bring your bank statements. Our office is on the high street. "
+            "The TV licence is free over 75.")
+    found = extract(text, "how old for pension credit", Want.AGE)
+    assert "75" not in found.answer and not found.fact

@@ -1,0 +1,55 @@
+"""How residents ask: the fact wanted, the words that matter, and personal questions."""
+
+import pytest
+
+from agora.answers.phrasing import Want, content_words, is_personal, want_of
+
+
+@pytest.mark.parametrize(("question", "want"), [
+    ("how much is the garden waste bin", Want.AMOUNT),
+    ("blue badge cost", Want.AMOUNT),
+    ("how many instalments", Want.COUNT),
+    ("how long have i got to register a birth", Want.WHEN),
+    ("what time does the tip open", Want.WHEN),
+    ("who do i ring about a broken boiler", Want.CONTACT),
+    ("counsil tax phone number", Want.CONTACT),
+    ("what do i need to claim universal credit", Want.NEED),
+    ("whos responsible for fixing potholes", Want.RESPONSIBLE),
+    ("where is the tip", Want.WHERE),
+    ("who can get a blue badge", Want.WHO),
+    ("how do i report a pothole", Want.HOW),
+    ("can i take paint to the tip", Want.YESNO),
+    ("help with funeral costs", Want.ANY),
+])
+def test_the_kind_of_fact_a_question_wants(question, want):
+    assert want_of(question) == want
+
+
+@pytest.mark.parametrize("question", [
+    "whats happening with my housing application", "when is my next universal credit payment",
+    "has my repair request been done", "how much do i owe on council tax",
+    "where am i on the housing list", "any news on my pip claim",
+])
+def test_personal_questions_are_recognised(question):
+    assert is_personal(question)
+
+
+@pytest.mark.parametrize("question", [
+    "my flat has black mould", "my dad died what do i do", "how long till my first payment",
+    "landlord gave me a section 21 notice", "where do i collect my food parcel",
+    "how do i pay my council tax",
+])
+def test_questions_about_ones_home_or_family_are_guidance_questions(question):
+    assert not is_personal(question)
+
+
+def test_content_words_drop_the_chatter_and_keep_named_things():
+    assert content_words("hiya how much is band d council tax pls") == ["band d", "council",
+                                                                       "tax"]
+    assert content_words("landlord gave me a section 21 notice") == ["landlord", "section 21",
+                                                                     "notice"]
+    assert content_words("bins not collected") == ["bins", "missed", "collection"]
+
+
+def test_how_old_wants_an_age():
+    assert want_of("how old do you have to be for universal credit") == Want.AGE

@@ -1,0 +1,71 @@
+"""Answering from the hub: the fact and its passage, abstention, access, personal questions."""
+
+import pytest
+
+from agora.access.documents import anonymous_reader, reader_for_user
+from agora.answers.selectors import answer_question
+from agora.core.exceptions import InvalidInput
+from tests.factories import MembershipFactory, UserFactory
+
+
+def ask(question, reader=None):
+    return answer_question(reader=reader or anonymous_reader(), question=question)
+
+
+def test_an_amount_is_answered_with_the_exact_passage_and_its_section(guidance):
+    answer = ask("how much is the garden waste bin")
+    assert answer.status == "answered"
+    assert "£45 a year" in answer.answer
+    [citation] = answer.citations
+    assert citation.document.title == "Bin collections"
+    assert citation.section.heading == "Garden waste"
+    assert citation.quote in citation.section.text
+    assert citation.url.endswith(f"#{citation.section.anchor}")
+    assert answer.confidence >= 0.75
+
+
+def test_lower_case_misspelt_questions_are_answered(guidance):
+    answer = ask("counsil tax phone number")
+    assert answer.status == "answered"
+    assert "01632 960100" in answer.answer
+
+
+def test_a_deadline_is_answered(guidance):
+    answer = ask("bin not collected how long have i got to report it")
+    assert answer.status == "answered"
+    assert "2 working days" in answer.answer
+
+
+def test_another_place_is_abstained_not_answered_from_a_neighbouring_page(guidance):
+    answer = ask("bin day in leeds")
+    assert answer.status == "abstained"
+    assert answer.citations == []
+    assert answer.confidence < 0.75
+    assert "can't answer" in answer.answer
+
+
+def test_something_no_page_states_is_abstained(guidance):
+    assert ask("how much is band a council tax").status == "abstained"
+    assert ask("swimming pool opening times").status == "abstained"
+
+
+def test_an_anonymous_resident_never_gets_an_answer_from_internal_guidance(guidance, council):
+    assert ask("when are unpaid accounts referred to enforcement agents").status == "abstained"
+    staff = UserFactory()
+    MembershipFactory(user=staff, organization=council, role="caseworker")
+    answer = ask("when are unpaid accounts referred to enforcement agents",
+                 reader=reader_for_user(staff))
+    assert answer.status == "answered"
+    assert "28 days" in answer.answer
+
+
+def test_a_personal_question_asks_an_anonymous_resident_to_sign_in(guidance):
+    answer = ask("whats happening with my housing application")
+    assert answer.status == "personal"
+    assert answer.sign_in and answer.citations == []
+
+
+@pytest.mark.parametrize("question", ["", "   ", "x" * 501])
+def test_an_empty_or_overlong_question_is_refused(guidance, question):
+    with pytest.raises(InvalidInput):
+        ask(question)
