@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "agora.cases",
     "agora.notifications",
     "agora.applications",
+    "agora.opendata",
     "agora.portal",
     "agora.console",
 ]
