@@ -18,8 +18,8 @@ BINS_CSV = (
 ).encode()
 
 
-def publisher(slug: str = "riverton-council") -> KeyedClient:
-    return make_client(make_organization(slug), name="Data portal",
+def publisher(organization=None) -> KeyedClient:
+    return make_client(organization or make_organization(), name="Data portal",
                        scopes=("datasets:write",))
 
 

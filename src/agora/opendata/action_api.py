@@ -102,7 +102,7 @@ class Call:
     def json_value(self, name: str, default: Any) -> Any:
         """Return a parameter that a GET sends as JSON text and a POST as JSON itself."""
         value = self.params.get(name, default)
-        if isinstance(value, str) and self.request.method == "GET" and value[:1] in "[{\"":
+        if isinstance(value, str) and self.request.method == "GET" and value[:1] in ("[", "{"):
             try:
                 return json.loads(value)
             except json.JSONDecodeError:
@@ -193,7 +193,8 @@ def _params(request: HttpRequest) -> tuple[dict[str, Any], dict]:
     content_type = request.content_type or ""
     if content_type.startswith("multipart/form-data") or content_type.startswith(
             "application/x-www-form-urlencoded"):
-        return {key: request.POST.get(key) for key in request.POST}, dict(request.FILES)
+        return ({key: request.POST.get(key) for key in request.POST},
+                {key: request.FILES[key] for key in request.FILES})
     body = request.body
     if not body.strip():
         return {}, {}
