@@ -9,13 +9,13 @@ from agora.topics.models import Topic
 from tests.api.helpers import KeyedClient, make_client, make_organization
 
 BINS_CSV = (
-    "ward,month,collections,missed\n"
-    "North,2026-01,1200,14\n"
-    "North,2026-02,1180,9\n"
-    "South,2026-01,980,21\n"
-    "South,2026-02,1010,7\n"
-    "Riverside,2026-01,640,3\n"
-).encode()
+    b"ward,month,collections,missed\n"
+    b"North,2026-01,1200,14\n"
+    b"North,2026-02,1180,9\n"
+    b"South,2026-01,980,21\n"
+    b"South,2026-02,1010,7\n"
+    b"Riverside,2026-01,640,3\n"
+)
 
 
 def publisher(organization=None) -> KeyedClient:
