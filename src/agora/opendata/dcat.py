@@ -8,7 +8,7 @@ checks included, find no violation. The catalogue is paged with Hydra
 
 from django.urls import reverse
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from agora.content.models import Document
 from agora.opendata.ckan_dicts import (
@@ -21,6 +21,7 @@ from agora.opendata.ckan_dicts import (
 )
 from agora.opendata.models import Frequency
 
+DCAT3 = Namespace("http://www.w3.org/ns/dcat#")  # rdflib's DCAT is DCAT 2: no dcat:version
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 FREQUENCY = Namespace("http://publications.europa.eu/resource/authority/frequency/")
@@ -65,8 +66,9 @@ def dataset_add(graph: Graph, document: Document, base: str) -> URIRef:
     graph.add((node, DCTERMS.issued, _dt(document.created_at)))
     graph.add((node, DCTERMS.modified, _dt(document.updated_at)))
     if document.current_version is not None:
-        graph.add((node, DCAT.version, Literal(str(document.current_version.number))))
+        graph.add((node, DCAT3.version, Literal(str(document.current_version.number))))
     contact = BNode()
+    graph.add((contact, RDF.type, VCARD.Kind))  # the profile's class for a contact
     graph.add((contact, RDF.type, VCARD.Organization))
     graph.add((contact, VCARD.fn, Literal(document.owner.name)))
     if meta and meta.maintainer_email:
@@ -149,7 +151,9 @@ def _distribution(graph: Graph, resource, base: str, licence: URIRef | None) -> 
         service = URIRef(base + reverse("opendata:action", kwargs={"name": "status_show"}))
         graph.add((service, RDF.type, DCAT.DataService))
         graph.add((service, DCTERMS.title, Literal("DataStore API (CKAN)", lang="en")))
-        graph.add((service, DCAT.endpointURL, URIRef(base + "/api/3/action/")))
+        endpoint = URIRef(base + "/api/3/action/")
+        graph.add((endpoint, RDF.type, RDFS.Resource))  # the range check asks for the class
+        graph.add((service, DCAT.endpointURL, endpoint))
         graph.add((node, DCAT.accessService, service))
         graph.add((node, DCTERMS.conformsTo, _standard(graph)))
         graph.add((node, FOAF.page, _document(graph, str(api))))
