@@ -33,6 +33,7 @@ from agora.demo.generator import (
 from agora.demo.history import SETUP_AT, demo_clock, history_load, history_wanted
 from agora.demo.hub import hub_load
 from agora.demo.open311 import open311_load
+from agora.demo.opendata import opendata_load
 from agora.demo.purposes import purposes_load
 from agora.demo.records import records_load
 from agora.demo.sharing import sharing_load
@@ -65,7 +66,7 @@ class LoadSummary:
 
 def demo_step_count(plan: TownPlan) -> int:
     """Return how many steps `demo_load` reports, for a progress bar."""
-    return len(plan.organisations) + len(plan.staff) + len(plan.households) + 4
+    return len(plan.organisations) + len(plan.staff) + len(plan.households) + 5
 
 
 def _organisation_ensure(plan: OrganisationPlan, summary: LoadSummary) -> Organization:
@@ -205,4 +206,5 @@ def _town_load(plan: TownPlan, *, hub: bool, step: Progress) -> LoadSummary:
     catalog_load(seed=plan.seed, step=step)
     if hub:
         hub_load(step=step)
+        opendata_load(step=step)
     return summary
