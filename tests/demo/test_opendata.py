@@ -33,3 +33,13 @@ def test_loading_again_adds_no_dataset(town):
     tables = DatastoreTable.objects.count()
     demo_load(reads=False, requests=False)
     assert DatasetMeta.objects.count() == names and DatastoreTable.objects.count() == tables
+
+
+def test_the_requests_statistics_are_open_data(db):
+    demo_load(reads=False, hub=False)
+    names = [name for name in selectors.dataset_names() if name.startswith("requests-")]
+    assert names, "no organisation's request statistics were published"
+    table = DatastoreTable.objects.filter(
+        resource__dataset__dataset_meta__name=names[0]).first()
+    assert table is not None and [field["id"] for field in table.fields][:4] == [
+        "service", "service name", "status", "month"]

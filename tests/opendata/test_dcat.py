@@ -6,7 +6,7 @@ from pathlib import Path
 import pyshacl
 import pytest
 from rdflib import Graph, Namespace
-from rdflib.namespace import DCAT, RDF
+from rdflib.namespace import RDF
 
 from tests.api.helpers import make_organization
 from tests.opendata.helpers import dataset
@@ -19,6 +19,7 @@ SHAPES_DIR = next(
     Path("/work/shared/testvectors/dcat-ap-3.0.1"),
 )
 HYDRA = "http://www.w3.org/ns/hydra/core#"
+DCAT = Namespace("http://www.w3.org/ns/dcat#")  # rdflib's closed DCAT warns under pytest
 
 
 SH = Namespace("http://www.w3.org/ns/shacl#")

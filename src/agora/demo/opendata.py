@@ -16,6 +16,7 @@ from agora.core.actors import SYSTEM
 from agora.demo.hub_corpus import COUNCIL, FOODBANK, HOUSING, WARDS
 from agora.opendata.models import DatasetMeta
 from agora.opendata.services import DatasetInput, ResourceInput, dataset_create, resource_create
+from agora.opendata.statistics import statistics_publish_all
 from agora.organizations.models import Organization
 
 MONTHS = [f"2025-{month:02d}" for month in range(1, 13)]
@@ -90,3 +91,10 @@ def opendata_load(*, step: Callable[[str], None], seed: int = 2026) -> int:
         created += 1
     step(f"Open data: {created} new datasets")
     return created
+
+
+def statistics_load(*, step: Callable[[str], None]) -> int:
+    """Publish the request statistics of every organisation that handles requests."""
+    refreshed = statistics_publish_all(actor=SYSTEM)
+    step(f"Open data: statistics of {len(refreshed)} organisations")
+    return len(refreshed)

@@ -33,7 +33,7 @@ from agora.demo.generator import (
 from agora.demo.history import SETUP_AT, demo_clock, history_load, history_wanted
 from agora.demo.hub import hub_load
 from agora.demo.open311 import open311_load
-from agora.demo.opendata import opendata_load
+from agora.demo.opendata import opendata_load, statistics_load
 from agora.demo.purposes import purposes_load
 from agora.demo.records import records_load
 from agora.demo.sharing import sharing_load
@@ -170,6 +170,9 @@ def demo_load(
                  step=progress or (lambda label: None))
     # Today's street reports over Open311, to the street services the requests' part made.
     open311_load(plan=plan, step=progress or (lambda label: None))
+    # The requests' statistics as open data, as the daily `agora opendata statistics` makes.
+    if requests:
+        statistics_load(step=progress or (lambda label: None))
     # The town's past is not news: nobody is emailed or sent webhooks about it.
     outbox_settle()
     # Sign today's head too, so every entry can be checked before the worker's first run.

@@ -153,6 +153,8 @@ def parse(data: bytes, data_format: str) -> Parsed:
 
 
 def _infer(values: list[str | None]) -> str:
+    if all(value is None for value in values):
+        return "text"  # nothing to go by (an empty column, or no rows yet)
     kind = "int"
     for value in values:
         if value is None:
