@@ -194,3 +194,35 @@ def test_private_datasets_only_for_their_organisation(client, catalogue):
     found = ok(call(client, "package_search", {"include_private": True}, token=keyed.token()))
     assert found["count"] == 3
     assert error(call(client, "package_show", {"id": "library-loans"}), 404, "Not Found Error")
+
+
+@pytest.mark.parametrize("params", [
+    {"q": "bins\x00"}, {"q": 'tags:"unclosed'}, {"q": "title:bins"}, {"q": "((("},
+    {"fq": "organization:"}, {"fq": ":::"}, {"fq_list": "not-a-list"}, {"sort": ""},
+    {"rows": -1}, {"start": "1e3"}, {"start": 10**12}, {"facet.field": "[1, 2]"},
+    {"facet.field": '["colour"]'}, {"facet.limit": "x"}, {"include_private": "maybe"},
+    {"q": "ø" * 500},
+])
+def test_no_input_makes_a_server_error(client, catalogue, params):
+    for post in (False, True):
+        response = call(client, "package_search", params, post=post)
+        assert response.status_code in (200, 400, 409), (params, response.content[:300])
+        assert response.json()["success"] is (response.status_code == 200)
+
+
+@pytest.mark.parametrize("params", [
+    {"filters": '{"ward": null}'}, {"filters": '{"ward": ["a", {"b": 1}]}'},
+    {"filters": "[1]"}, {"q": '{"ward": 5}'}, {"q": "\x00"}, {"fields": "[1]"},
+    {"sort": "ward sideways"}, {"sort": '"ward" desc'}, {"records_format": "xml"},
+    {"offset": -5}, {"limit": 32001}, {"filters": '{"missed": "1.5"}'},
+    {"filters": '{"_id": "x"}'}, {"q": "%_\\"},
+])
+def test_no_datastore_query_makes_a_server_error(client, catalogue, params):
+    rid = str(Resource.objects.get(dataset__title="Bin collections by ward").public_id)
+    for post in (False, True):
+        body = dict(params, resource_id=rid)
+        if post:
+            body = {key: json.loads(value) if key in ("filters", "fields") else value
+                    for key, value in body.items()}
+        response = call(client, "datastore_search", body, post=post)
+        assert response.status_code in (200, 409), (params, response.content[:300])

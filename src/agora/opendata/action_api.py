@@ -178,6 +178,9 @@ def action_view(request: HttpRequest, name: str) -> JsonResponse:
         if request.method == "GET" and name not in READS:
             raise BadRequest(f"Action {name} changes data: send it as a POST.")
         params, files = _params(request)
+        if "\\u0000" in json.dumps(params):
+            raise Invalid(next(iter(params)) if len(params) == 1 else "params",
+                          "Text may not contain a NUL character")
         result = function(Call(request, params, files))
         return JsonResponse({"help": _help(request, name), "success": True, "result": result},
                             json_dumps_params={"ensure_ascii": False})

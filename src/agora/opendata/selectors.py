@@ -158,8 +158,11 @@ def _split_q(q: str) -> tuple[list[str], str]:
         return [], ""
     words, terms = [], []
     for token in fq_syntax.tokens(q):
-        if ":" in token and not token.startswith('"'):
+        field = token.lstrip("+-").split(":", 1)[0]
+        if ":" in token and not token.startswith('"') and field in fq_syntax.FIELDS:
             terms.append(token)
+        elif ":" in token and not token.startswith('"'):  # title:x, text:x: words to match
+            words.extend(token.split(":", 1)[1].strip('"()').split())
         elif token not in {"AND", "&&"}:
             words.append(token.strip('"'))
     return [word for word in words if word], " ".join(terms)
