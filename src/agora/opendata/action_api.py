@@ -28,6 +28,8 @@ from agora.opendata.ckan_dicts import (
     package_dict,
     resource_dict,
 )
+from agora.opendata.exceptions import ActionBadRequest as BadRequest
+from agora.opendata.exceptions import ActionInvalid as Invalid
 from agora.opendata.exceptions import LoadFailed, SearchQueryInvalid
 from agora.organizations.models import Organization
 from agora.organizations.tokens import token_verify
@@ -35,21 +37,6 @@ from agora.organizations.tokens import token_verify
 WRITE_SCOPE = "datasets:write"
 ACTIONS: dict[str, Callable[["Call"], Any]] = {}
 READS: set[str] = set()
-
-
-class Invalid(AgoraError):
-    """A parameter of the wrong type or out of range: CKAN's Validation Error."""
-
-    code = "invalid-parameter"
-    status = 409
-
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}", errors=[{"field": field, "message": message}])
-
-
-class BadRequest(AgoraError):
-    code = "bad-request"
-    status = 400
 
 
 class Call:

@@ -2,7 +2,7 @@
 
 The CKAN Action API maps each to CKAN's own error shape (`ckan.errors`)."""
 
-from agora.core.exceptions import InvalidInput
+from agora.core.exceptions import AgoraError, InvalidInput
 
 
 class SearchQueryInvalid(InvalidInput):
@@ -28,3 +28,22 @@ class LoadFailed(InvalidInput):
             f"{len(rows)} row(s) cannot be loaded; nothing was loaded. " + "; ".join(shown[:5]),
             errors=[{"field": field, "message": message} for message in shown],
         )
+
+
+class ActionInvalid(AgoraError):
+    """A CKAN action parameter of the wrong type or out of range (CKAN's Validation Error)."""
+
+    code = "ckan-invalid-parameter"
+    status = 409
+    title = "A parameter of the CKAN action is invalid"
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}", errors=[{"field": field, "message": message}])
+
+
+class ActionBadRequest(AgoraError):
+    """An unknown CKAN action, a write sent as GET, or a body that is not JSON."""
+
+    code = "ckan-bad-request"
+    status = 400
+    title = "The CKAN action cannot be run as sent"
