@@ -164,6 +164,8 @@ def test_writes_need_a_token_of_the_datasets_organisation(client, catalogue):
                       "with its species."}, post=True, token=f"Bearer {keyed.token()}"))
     assert patched["notes"].endswith("species.") and patched["version"] == "2"
     assert patched["tags"][0]["name"] == "trees"
+    history = ok(call(client, "package_show", {"id": "street-trees"}))["agora_versions"]
+    assert [version["version"] for version in history] == [2, 1]
     assert error(call(client, "package_patch", {"id": "housing-repairs", "notes": "Mine now."},
                       post=True, token=keyed.token()), 403, "Authorization Error")
     assert error(call(client, "package_create", {"name": "bin-collections", "title": "Again"},

@@ -231,7 +231,13 @@ def package_show(call: Call) -> dict[str, Any]:
     """Return one dataset by id or name, with its resources."""
     document = selectors.dataset_get(id_or_name=call.text("id", required=True),
                                      private_for=_private_for(call))
-    return package_dict(document, call.base)
+    result = package_dict(document, call.base)
+    # Every version of the description stays reachable (CKAN users ask for history).
+    result["agora_versions"] = [
+        {"version": version.number, "title": version.title,
+         "published_at": version.published_at.replace(tzinfo=None).isoformat()}
+        for version in selectors.dataset_versions(document)]
+    return result
 
 
 def _private_for(call: Call) -> Organization | None:

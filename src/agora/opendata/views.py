@@ -89,7 +89,7 @@ def dataset(request: HttpRequest, name: str) -> HttpResponse:
             preview = {"headers": [field["id"] for field in page.fields[1:]],
                        "rows": [row[1:] for row in page.rows], "total": table.row_count}
         resources.append({"resource": resource, "preview": preview, "examples": _examples(
-            base, document, resource, table)})
+            base, resource, table, preview)})
     return render(request, "opendata/dataset.html", {
         "document": document, "meta": meta_of(document), "name": dataset_name(document),
         "license_id": license_id_of(document), "resources": resources,
@@ -101,7 +101,8 @@ def dataset(request: HttpRequest, name: str) -> HttpResponse:
     })
 
 
-def _examples(base: str, document, resource, table) -> list[tuple[str, str]]:
+def _examples(base: str, resource, table, preview) -> list[tuple[str, str]]:
+    """Return (what it does, URL) for a few datastore_search calls on this resource."""
     if table is None:
         return []
     action = f"{base}/api/3/action/datastore_search"
@@ -111,9 +112,10 @@ def _examples(base: str, document, resource, table) -> list[tuple[str, str]]:
     if first:
         examples.append((f"Sorted by {first}, descending", f"{action}?" + urlencode(
             {"resource_id": resource.public_id, "sort": f"{first} desc", "limit": 5})))
-        examples.append((f"Filtered on {first}", f"{action}?" + urlencode(
-            {"resource_id": resource.public_id,
-             "filters": json.dumps({first: "value"})})))
+        value = next((row[0] for row in preview["rows"] if row[0] is not None), None)
+        if value is not None:
+            examples.append((f"Only the rows whose {first} is {value}", f"{action}?" + urlencode(
+                {"resource_id": resource.public_id, "filters": json.dumps({first: value})})))
     return examples
 
 
