@@ -107,3 +107,18 @@ class DatastoreTable(models.Model):
 
     def __str__(self) -> str:
         return self.table_name
+
+
+class StatisticsSchedule(models.Model):
+    """The daily refresh of the request statistics: the one pending run, named by its token.
+
+    A run whose token is no longer this row's does nothing, so at most one chain of daily
+    runs lives however often workers start (as the audit app's tree-head cadence).
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    token = models.CharField(max_length=32, blank=True)
+    next_run_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"next statistics refresh at {self.next_run_at}"
