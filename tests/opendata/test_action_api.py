@@ -196,6 +196,28 @@ def test_private_datasets_only_for_their_organisation(client, catalogue):
     found = ok(call(client, "package_search", {"include_private": True}, token=keyed.token()))
     assert found["count"] == 3
     assert error(call(client, "package_show", {"id": "library-loans"}), 404, "Not Found Error")
+    shown = ok(call(client, "package_show", {"id": "library-loans", "include_private": True},
+                    token=keyed.token()))
+    assert shown["private"] is True
+    reused = keyed.token()  # a client that sends the same token with every read
+    assert ok(call(client, "package_show", {"id": "bin-collections"}, token=reused))
+    assert ok(call(client, "package_show", {"id": "bin-collections"}, token=reused))
+
+
+def test_a_hub_file_without_open_data_details_is_listed_but_not_patched(client, catalogue):
+    from agora.content.services import Details, Upload, document_publish
+    from agora.core.actors import SYSTEM
+
+    council, _ = catalogue
+    published = document_publish(
+        actor=SYSTEM, owner=council, upload=Upload("trees.csv", b"species,count\nOak,1\n"),
+        source_key="trees", details=Details(classification="open", kind="dataset"))
+    name = str(published.document.public_id)
+    assert name in ok(call(client, "package_list"))
+    assert ok(call(client, "package_show", {"id": name}))["resources"] == []
+    keyed = publisher(council)
+    assert error(call(client, "package_patch", {"id": name, "notes": "x"}, post=True,
+                      token=keyed.token()), 409, "Validation Error")["id"]
 
 
 @pytest.mark.parametrize("params", [

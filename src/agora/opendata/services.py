@@ -156,6 +156,10 @@ def dataset_input_of(document: Document) -> DatasetInput:
 def dataset_patch(*, actor, document: Document, changes: dict) -> Document:
     """Change some of a dataset's details; a changed description is a new hub version."""
     publisher_check(actor, document.owner)
+    if not DatasetMeta.objects.filter(pk=document.pk).exists():
+        message = ("This dataset was published to the hub as a file, without open data "
+                   "details; change it in the hub.")
+        raise InvalidInput(message, errors=[{"field": "id", "message": message}])
     current = dataset_input_of(document)
     unknown = set(changes) - set(asdict(current))
     if unknown:
