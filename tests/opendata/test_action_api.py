@@ -96,6 +96,16 @@ def test_package_search_with_fq_facets_sort_and_paging(client, catalogue):
                      post=True))
     assert listed["count"] == 2 and [p["name"] for p in listed["results"]] == ["bin-collections"]
     assert ok(call(client, "package_search", {"q": "tags:housing"}))["count"] == 1
+    from agora.content.services import Upload
+    from agora.core.actors import SYSTEM
+    from agora.opendata import services
+    from agora.opendata.selectors import dataset_get
+
+    services.resource_create(actor=SYSTEM, document=dataset_get(id_or_name="bin-collections"),
+                             data=services.ResourceInput(name="Again", upload=Upload(
+                                 "again.csv", b"a,b\n1,2\n")))
+    formats = ok(call(client, "package_search", {"facet.field": '["res_format"]'}))
+    assert formats["facets"]["res_format"] == {"CSV": 2}
     counted = ok(call(client, "package_search", {
         "rows": 0, "facet.field": '["groups"]', "facet.mincount": 1, "facet.limit": 2}))
     assert counted["results"] == [] and len(counted["search_facets"]["groups"]["items"]) == 2

@@ -222,7 +222,8 @@ def _facet(matching: QuerySet[Document], name: str, params: SearchParams) -> lis
         # The filters are EXISTS subqueries, so each (dataset, value) pair is one row: no
         # DISTINCT needed. Datasets without a value form one group (None), dropped below:
         # excluding them in SQL would add a correlated NOT EXISTS per row.
-        matching.values(key, label).annotate(count=Count("pk"))
+        # (A dataset with two CSV files is one dataset under CSV: that facet counts them.)
+        matching.values(key, label).annotate(count=Count("pk", distinct=name == "res_format"))
         .filter(count__gte=max(params.facet_mincount, 1))
         .order_by("-count", key)[:params.facet_limit + 1]
     )
