@@ -14,6 +14,7 @@ from bench import (
     latency,
     load,
     notifications,
+    opendata,
     requests,
     search,
 )
@@ -21,7 +22,8 @@ from bench import (
 BENCHMARKS = {"audit": audit_log.main, "audit-floor": audit_sqlite_floor.main,
               "access": access_filter.main, "requests": requests.main, "search": search.main,
               "latency": latency.main, "load": load.main, "notifications": notifications.main,
-              "answers": answers.main}
+              "answers": answers.main,
+              "opendata": opendata.main}
 
 if __name__ == "__main__":
     names = sys.argv[1:] or list(BENCHMARKS)

@@ -28,6 +28,7 @@ from agora.core.commands import backup_command, restore_command
 from agora.core.worker import worker_command
 from agora.demo.commands import demo_app
 from agora.notifications.commands import notifications_app
+from agora.opendata.commands import opendata_app
 from agora.organizations.commands import apiclient_app
 from agora.records.commands import people_app
 
@@ -50,6 +51,7 @@ app.command("ingest")(ingest_command)
 app.add_typer(open311_app, name="open311")
 app.add_typer(notifications_app, name="notifications")
 app.add_typer(answers_app, name="answers")
+app.add_typer(opendata_app, name="opendata")
 
 
 @app.command()

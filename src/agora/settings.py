@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "agora.notifications",
     "agora.applications",
     "agora.answers",
+    "agora.opendata",
     "agora.portal",
     "agora.console",
 ]

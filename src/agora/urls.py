@@ -9,6 +9,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("console/", include("agora.console.urls")),
     path("open311/v2/", include("agora.cases.open311_urls")),
+    path("", include("agora.opendata.urls")),
     path("", include("agora.core.urls")),
     path("", include("agora.portal.urls")),
 ]

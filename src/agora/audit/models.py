@@ -116,6 +116,8 @@ class LogEntry(AppendOnlyModel):
         CASE_LIST = "case.list", "Listed requests"
         CASE_UPDATE = "case.update", "Changed a request"
         CASE_REFER = "case.refer", "Referred a request"
+        DATASET_CHANGE = "dataset.change", "Changed a dataset's open data details"
+        RESOURCE_ADD = "resource.add", "Added a resource to a dataset"
 
     class Decision(models.TextChoices):
         PERMIT = "permit", "Permitted"

@@ -16,13 +16,16 @@ from agora.core import problems
 from agora.core.exceptions import AgoraError
 
 API_PREFIX = "/api/"
+# CKAN's Action API (agora.opendata) answers in CKAN's own error shapes, not problem+json.
+CKAN_PREFIXES = ("/api/3/", "/api/action/")
 
 # Headers of the original error response that still mean something on the problem.
 _KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
 
 
 def _is_api(request: HttpRequest) -> bool:
-    return request.path_info.startswith(API_PREFIX)
+    path = request.path_info
+    return path.startswith(API_PREFIX) and not path.startswith(CKAN_PREFIXES)
 
 
 def _declared_length(request: HttpRequest) -> int:

@@ -34,6 +34,7 @@ from agora.demo.generator import (
 from agora.demo.history import SETUP_AT, demo_clock, history_load, history_wanted
 from agora.demo.hub import hub_load
 from agora.demo.open311 import open311_load
+from agora.demo.opendata import opendata_load, statistics_load
 from agora.demo.purposes import purposes_load
 from agora.demo.records import records_load
 from agora.demo.sharing import sharing_load
@@ -66,7 +67,7 @@ class LoadSummary:
 
 def demo_step_count(plan: TownPlan) -> int:
     """Return how many steps `demo_load` reports, for a progress bar."""
-    return len(plan.organisations) + len(plan.staff) + len(plan.households) + 5
+    return len(plan.organisations) + len(plan.staff) + len(plan.households) + 6
 
 
 def _organisation_ensure(plan: OrganisationPlan, summary: LoadSummary) -> Organization:
@@ -174,6 +175,9 @@ def demo_load(
     # documents to find the topic's owner).
     if hub:
         answers_load(plan=plan, step=progress or (lambda label: None))
+    # The requests' statistics as open data, as the daily `agora opendata statistics` makes.
+    if requests:
+        statistics_load(step=progress or (lambda label: None))
     # The town's past is not news: nobody is emailed or sent webhooks about it.
     outbox_settle()
     # Sign today's head too, so every entry can be checked before the worker's first run.
@@ -210,4 +214,5 @@ def _town_load(plan: TownPlan, *, hub: bool, step: Progress) -> LoadSummary:
     catalog_load(seed=plan.seed, step=step)
     if hub:
         hub_load(step=step)
+        opendata_load(step=step)
     return summary

@@ -24,6 +24,11 @@ SCOPES: dict[str, str] = {
         "Publish documents into the hub as the organisation: new documents and new "
         "versions of its own."
     ),
+    "datasets:write": (
+        "Publish the organisation's open datasets through the CKAN Action API: create "
+        "datasets, change their details and add resources, whose rows are loaded into the "
+        "DataStore (reading open data needs no token)."
+    ),
     "services:write": (
         "Add the organisation's services to the shared catalogue, change them and "
         "withdraw them (reading the catalogue needs no token)."
