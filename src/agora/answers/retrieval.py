@@ -97,6 +97,30 @@ def _corrections(words: list[str], known: set[str]) -> dict[str, str]:
     return fixes
 
 
+def _compounds(words: list[str], known: set[str]) -> dict[str, str]:
+    """Return the run-together words the vocabulary knows apart ("flytipping": "fly tipping").
+
+    Only a word no public page uses is split, and only into two parts of three letters or
+    more that the vocabulary both knows, so "flytipping" finds "fly-tipping".
+    """
+    asked = [w for w in words if w not in known and " " not in w and len(w) >= 7
+             and w.isalpha()]
+    pairs = {w: [(w[:i], w[i:]) for i in range(3, len(w) - 2)] for w in asked}
+    parts = {part for options in pairs.values() for pair in options for part in pair}
+    if not parts:
+        return {}
+    forms = {form: part for part in parts for form in _variants(part)}
+    counts = set(VocabularyTerm.objects.filter(term__in=[*parts, *forms], frequency__gt=0)
+                 .values_list("term", flat=True))
+    seen = {part for part in parts if part in counts} | {forms[f] for f in counts if f in forms}
+    splits = {}
+    for word, options in pairs.items():
+        found = [f"{a} {b}" for a, b in options if a in seen and b in seen]
+        if len(found) == 1:  # more than one way to split it is a guess
+            splits[word] = found[0]
+    return splits
+
+
 def vocabulary(words: list[str]) -> tuple[dict[str, int], int]:
     """Return how many public documents use each word (or a form of it), and how many there are.
 
@@ -185,7 +209,9 @@ def retrieve(*, reader: DocumentReader | None, question: str, want: Want) -> Ret
     """Return the question's words and the scored sections of its best documents."""
     raw_words = content_words(question)
     frequency, documents = vocabulary(raw_words)
-    fixes = _corrections(raw_words, {w for w, n in frequency.items() if n})
+    known = {w for w, n in frequency.items() if n}
+    fixes = _corrections(raw_words, known)
+    fixes |= _compounds([w for w in raw_words if w not in fixes], known)
     words = list(dict.fromkeys(fixes.get(word, word) for word in raw_words))
     if fixes:
         frequency, documents = vocabulary(words)
