@@ -83,7 +83,7 @@ soon take takes taking not come comes out hiya mate asap urgent urgently need ne
 off old fast gave given sent send got received told said asked put made make making
 want wanted tried trying look looking till til until way ways still yet already
 whens hows whys wot wat responsible age aged ages
-he she him her his hers yous ye rid shut shuts close closes closing
+he she him her his hers yous ye rid shut shuts close closes closing worth value
 """.split()) | STOPWORDS  # noqa: SIM905 (a word list reads better as text)
 
 # Phrases that ask about the resident's own affairs: only their own requests and records
