@@ -154,8 +154,10 @@ def best_sentences(text: str, terms: list[Term], weights: dict[str, float], want
         if with_fact:
             chosen.append(with_fact[0][2])
             fact = True
-    elif len(cut[best[2]].text) < 60 and best[2] + 1 < len(cut):
-        chosen.append(best[2] + 1)  # a short sentence reads better with the next one
+    elif len(cut[best[2]].text) < 60 and len(cut) > 1:
+        # A short sentence reads better with the next one, or, when it is the last, with
+        # the one before ("All infants get them free." says little without who "they" are).
+        chosen.append(best[2] + 1 if best[2] + 1 < len(cut) else best[2] - 1)
     chosen.sort()
     picked = [cut[i] for i in chosen]
     return Extract(picked[0].start, picked[-1].end, " ".join(s.text for s in picked), fact,
