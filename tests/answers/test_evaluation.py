@@ -64,9 +64,9 @@ def test_the_demo_guidance_meets_the_targets_on_every_part(riverton_hub):
     assert tune.abstained_right >= 0.9, report
     assert evaluation.personal_answered_from_guidance == []
     # The held-out part was never tuned on: it guards against losing ground.
-    assert held_out.answered_right >= 0.9, report
+    assert held_out.answered_right >= 0.96, report
     assert held_out.abstained_right >= 0.9, report
-    assert len(evaluation.wrong) <= 4, report
+    assert len(evaluation.wrong) <= 2, report
     # The fresh set: its floors are what it reached when first improved (50 of 52
     # answerable right, every other abstained, no wrong confident answer).
     fresh = answers_evaluate(questions_read(FRESH))

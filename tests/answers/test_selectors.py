@@ -56,6 +56,13 @@ def test_the_askers_own_figure_is_compared_not_required(guidance, council):
     assert ask("is there free transport for 40 miles").status == "abstained"
 
 
+def test_the_askers_own_figure_needs_a_limit_on_the_page(guidance, council):
+    publish(council, "badge", "Apply for a blue badge", {
+        "Cost": "A blue badge costs £10 and lasts up to 3 years."})
+    # The page has figures, but none an age compares with: not an answer to "im 70".
+    assert ask("im 70 can i get a blue badge").status == "abstained"
+
+
 def test_another_place_is_abstained_not_answered_from_a_neighbouring_page(guidance):
     answer = ask("bin day in leeds")
     assert answer.status == "abstained"

@@ -183,8 +183,8 @@ def _coverage(document: Document, section: Section, terms: list[Term],
               own: frozenset[str] = frozenset()) -> tuple[float, list[str]]:
     """Return the share of the question's weight a section holds, and the words it lacks.
 
-    The asker's own figure counts as held where the section states figures of its own (the
-    asker's age or income against the page's condition). A word found only in the
+    The asker's own figure counts as held where the section states a limit to compare it
+    with ("my son is 9" against "under 8"). A word found only in the
     qualifier of the title ("… at Riverside Library") counts half unless the question also
     names the title's head: a question about the library is not answered by the food
     bank's page that meets there. A word found only in another section of the same
@@ -199,7 +199,8 @@ def _coverage(document: Document, section: Section, terms: list[Term],
     names_head = any(term_found(t, head_stems, head_set) for t in terms)
     total = sum(weights.values()) or 1.0
     held, missing = 0.0, []
-    numbers = any(s.isdigit() for s in body)
+    # Only a page that states a limit to compare with ("under 8", "aged 18 or over").
+    numbers = bool(own) and has_fact(Want.AGE, section.text)
     for term in terms:
         if term_found(term, body, body_set) or term_found(term, head_stems, head_set):
             held += weights[term.word]
