@@ -132,7 +132,7 @@ ANSWER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "bus": ("transport",), "stop": ("reducing", "prevent"), "away": ("miles",),
     "owe": ("arrears", "balance", "debt"), "owing": ("arrears", "balance", "debt"),
     "most": ("up to", "maximum"), "tip": ("recycling centre",), "dump": ("recycling centre",),
-    "answer": ("reply",), "respond": ("reply",), "son": ("child", "children"),
+    "son": ("child", "children"),
     "daughter": ("child", "children"), "kid": ("child", "children"),
     "kids": ("child", "children"), "nursery": ("childcare",),
 }
