@@ -45,3 +45,11 @@ def test_a_short_last_sentence_comes_with_the_one_before_it():
     found = extract(text, "who gets free school meals", Want.WHO)
     assert found.answer == text
     assert text[found.start:found.end] == text
+
+
+def test_how_long_it_takes_is_not_any_duration():
+    text = "A blue badge costs £10 and lasts up to 3 years."
+    assert not extract(text, "how long does a blue badge application take", Want.TAKES).fact
+    text = "Report online. We inspect within 5 working days."
+    found = extract(text, "how long does an inspection take", Want.TAKES)
+    assert found.fact and "within 5 working days" in found.answer

@@ -24,6 +24,7 @@ from agora.answers.phrasing import Want, content_words, is_personal, stem, want_
     ("whats the most i can get from a grant", Want.AMOUNT),
     ("riverton energy number if i cant pay", Want.CONTACT),
     ("how early can i claim", Want.WHEN),
+    ("how long does a blue badge application take", Want.TAKES),
 ])
 def test_the_kind_of_fact_a_question_wants(question, want):
     assert want_of(question) == want

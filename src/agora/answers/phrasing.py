@@ -19,6 +19,7 @@ class Want(StrEnum):
     COUNT = "count"  # how many
     NEED = "need"  # what do I need, what to bring
     WHEN = "when"  # a date, a day, a deadline, how long, opening times
+    TAKES = "takes"  # how long does it take: the time the service takes to do something
     CONTACT = "contact"  # who do I call, a phone number
     YESNO = "yesno"  # can I, do I get, am I eligible (answered with its condition)
     WHO = "who"  # who can get it
@@ -33,6 +34,7 @@ class Want(StrEnum):
 WANT_PATTERNS: list[tuple[Want, re.Pattern]] = [
     (Want.AMOUNT, re.compile(r"\bhow much\b|\bhow many pounds\b")),
     (Want.COUNT, re.compile(r"\bhow many\b(?!.*\byears? old\b)")),
+    (Want.TAKES, re.compile(r"\bhow long (does|do|will|would|did|is|should) .*\btake\b")),
     (Want.AGE, re.compile(r"\bhow old\b|\bwhat age\b|\bage limit\b|\bminimum age\b"
                           r"|\bhow many years old\b")),
     (Want.WHEN, re.compile(
