@@ -6,12 +6,12 @@ embeddings.
 For each engine this script loads the demo town's information hub (the eight
 organisations and their ~160 documents in every format, published through the real
 service, as `agora demo load` does) into a throwaway database, then asks the project's
-question set (src/agora/demo/answer_questions.jsonl: answerable, unanswerable and personal
-questions, written the way residents write) as an anonymous resident through
-`answers.selectors.answer_question`, the call behind the ask page and the API: spelling
-correction, the access-respecting search, scoring every section of the best documents,
-sentence extraction and calibration. Each question is asked WARMUP times unmeasured,
-then ROUNDS times measured, in a shuffled order.
+question sets (src/agora/demo/answer_questions.jsonl and answer_questions_fresh.jsonl:
+answerable, unanswerable and personal questions, written the way residents write) as an
+anonymous resident through `answers.selectors.answer_question`, the call behind the ask
+page and the API: spelling correction, the access-respecting search, scoring every
+section of the best documents, sentence extraction and calibration. Each question is
+asked WARMUP times unmeasured, then ROUNDS times measured, in a shuffled order.
 
     .venv/bin/python -m bench answers               # both engines, each in a fresh process
     .venv/bin/python -m bench.answers sqlite        # one engine, in this process
@@ -36,6 +36,7 @@ ROUNDS = int(os.environ.get("AGORA_BENCH_ANSWERS_ROUNDS", "10"))
 WARMUP = 1
 TARGET_P95_MS = 300.0
 QUESTIONS = Path(__file__).resolve().parents[1] / "src/agora/demo/answer_questions.jsonl"
+FRESH = QUESTIONS.with_name("answer_questions_fresh.jsonl")
 
 
 def _percentiles(samples: list[float]) -> dict:
@@ -67,7 +68,7 @@ def run(which: str) -> dict:
                                 slug=spec["slug"])
     hub_load(step=lambda label: None)
     load_seconds = time.perf_counter() - started
-    questions = [q.question for q in questions_read(QUESTIONS)]
+    questions = [q.question for path in (QUESTIONS, FRESH) for q in questions_read(path)]
     reader = anonymous_reader()
     rng = random.Random(12)  # noqa: S311 (the order of questions, not a secret)
     for question in questions * WARMUP:

@@ -15,6 +15,9 @@ from agora.demo.names import ORGANISATIONS
 from agora.organizations.services import organization_create
 
 QUESTIONS = Path(__file__).parents[2] / "src" / "agora" / "demo" / "answer_questions.jsonl"
+# Written later from the guidance alone, after the answers were built, and never tuned on:
+# the nearest the project has to "a question set it has never seen" (decision 37).
+FRESH = QUESTIONS.with_name("answer_questions_fresh.jsonl")
 
 
 @pytest.fixture
@@ -38,7 +41,19 @@ def test_the_question_set_is_large_a_third_unanswerable_and_written_like_residen
     assert not any(q.question.rstrip().endswith("?") for q in questions)
 
 
-def test_the_demo_guidance_meets_the_targets_on_both_parts(riverton_hub):
+def test_the_fresh_set_is_a_third_unanswerable_and_written_like_residents():
+    questions = questions_read(FRESH)
+    assert len(questions) >= 60
+    assert {q.split for q in questions} == {"fresh"}
+    assert sum(not q.answerable for q in questions) >= len(questions) / 3 - 1
+    assert sum(q.personal for q in questions) >= 3
+    assert all(q.question == q.question.lower() and not q.question.endswith("?")
+               for q in questions)
+    known = {q.question for q in questions_read(QUESTIONS)}
+    assert not known & {q.question for q in questions}
+
+
+def test_the_demo_guidance_meets_the_targets_on_every_part(riverton_hub):
     evaluation = answers_evaluate(questions_read(QUESTIONS))
     tune, held_out = evaluation.part("tune"), evaluation.part("held-out")
     report = (f"tune {tune.answered_right:.1%}/{tune.abstained_right:.1%}/{len(tune.wrong)}, "
@@ -48,10 +63,18 @@ def test_the_demo_guidance_meets_the_targets_on_both_parts(riverton_hub):
     assert tune.answered_right >= 0.9, report
     assert tune.abstained_right >= 0.9, report
     assert evaluation.personal_answered_from_guidance == []
-    # The held-out part was never tuned on: it guards against losing ground, below target.
-    assert held_out.answered_right >= 0.8, report
+    # The held-out part was never tuned on: it guards against losing ground.
+    assert held_out.answered_right >= 0.96, report
     assert held_out.abstained_right >= 0.9, report
-    assert len(evaluation.wrong) <= 6, report
+    assert len(evaluation.wrong) <= 2, report
+    # The fresh set: its floors are what it reached when improved (49 of 52 answerable
+    # right, every other abstained, no wrong confident answer).
+    fresh = answers_evaluate(questions_read(FRESH))
+    print(f"fresh {fresh.answered_right:.1%}/{fresh.abstained_right:.1%}/{len(fresh.wrong)}")
+    assert fresh.answered_right >= 0.94, fresh.answered_right
+    assert fresh.abstained_right >= 0.96, fresh.abstained_right
+    assert len(fresh.wrong) == 0, [s.question.question for s in fresh.wrong]
+    assert fresh.personal_answered_from_guidance == []
 
 
 def test_the_command_writes_a_report_with_both_parts_and_the_times(riverton_hub, tmp_path):

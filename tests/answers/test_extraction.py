@@ -37,3 +37,19 @@ def test_an_unrelated_figure_further_down_is_not_joined():
             "The TV licence is free over 75.")
     found = extract(text, "how old for pension credit", Want.AGE)
     assert "75" not in found.answer and not found.fact
+
+
+def test_a_short_last_sentence_comes_with_the_one_before_it():
+    text = ("Children whose families get universal credit with income under £7,400 a year, "
+            "or certain other benefits. All infants get them free.")
+    found = extract(text, "who gets free school meals", Want.WHO)
+    assert found.answer == text
+    assert text[found.start:found.end] == text
+
+
+def test_how_long_it_takes_is_not_any_duration():
+    text = "A blue badge costs £10 and lasts up to 3 years."
+    assert not extract(text, "how long does a blue badge application take", Want.TAKES).fact
+    text = "Report online. We inspect within 5 working days."
+    found = extract(text, "how long does an inspection take", Want.TAKES)
+    assert found.fact and "within 5 working days" in found.answer

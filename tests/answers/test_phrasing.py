@@ -2,7 +2,7 @@
 
 import pytest
 
-from agora.answers.phrasing import Want, content_words, is_personal, want_of
+from agora.answers.phrasing import Want, content_words, is_personal, stem, want_of
 
 
 @pytest.mark.parametrize(("question", "want"), [
@@ -20,6 +20,11 @@ from agora.answers.phrasing import Want, content_words, is_personal, want_of
     ("how do i report a pothole", Want.HOW),
     ("can i take paint to the tip", Want.YESNO),
     ("help with funeral costs", Want.ANY),
+    ("whats the fine for fly tipping", Want.AMOUNT),
+    ("whats the most i can get from a grant", Want.AMOUNT),
+    ("riverton energy number if i cant pay", Want.CONTACT),
+    ("how early can i claim", Want.WHEN),
+    ("how long does a blue badge application take", Want.TAKES),
 ])
 def test_the_kind_of_fact_a_question_wants(question, want):
     assert want_of(question) == want
@@ -53,3 +58,18 @@ def test_content_words_drop_the_chatter_and_keep_named_things():
 
 def test_how_old_wants_an_age():
     assert want_of("how old do you have to be for universal credit") == Want.AGE
+
+
+def test_ways_of_asking_when_are_not_what_the_question_is_about():
+    assert content_words("how long do you wait for the first universal credit payment") == [
+        "first", "universal", "credit", "payment"]
+    assert content_words("how early can i claim the maternity grant") == [
+        "claim", "maternity", "grant"]
+    assert content_words("my son is 9 how far does he have to live") == ["son", "9", "far",
+                                                                        "live"]
+    assert content_words("how much to get rid of a sofa") == ["sofa"]
+
+
+def test_apply_and_its_applications_meet():
+    assert stem("applications") == stem("apply") == stem("application") == "apply"
+    assert stem("reply") == "reply"

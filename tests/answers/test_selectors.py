@@ -5,6 +5,7 @@ import pytest
 from agora.access.documents import anonymous_reader, reader_for_user
 from agora.answers.selectors import answer_question
 from agora.core.exceptions import InvalidInput
+from tests.content.helpers import publish
 from tests.factories import MembershipFactory, UserFactory
 
 
@@ -34,6 +35,32 @@ def test_a_deadline_is_answered(guidance):
     answer = ask("bin not collected how long have i got to report it")
     assert answer.status == "answered"
     assert "2 working days" in answer.answer
+
+
+def test_a_run_together_word_and_a_residents_word_find_the_page(guidance, council):
+    publish(council, "fly", "Report fly-tipping", {
+        "Penalties": "Fly-tipping can lead to a £400 fixed penalty or prosecution."})
+    answer = ask("whats the fine for flytipping")
+    assert answer.status == "answered"
+    assert "£400" in answer.answer
+
+
+def test_the_askers_own_figure_is_compared_not_required(guidance, council):
+    publish(council, "transport", "School transport", {
+        "Free transport": "Children get free transport if they live more than 2 miles "
+            "(under 8) or 3 miles (8 and over) from their nearest suitable school."})
+    answer = ask("my son is 9 how far away does he have to live to get free school transport")
+    assert answer.status == "answered"
+    assert "3 miles" in answer.answer
+    # A figure that names the thing asked is not the asker's own: no page states it.
+    assert ask("is there free transport for 40 miles").status == "abstained"
+
+
+def test_the_askers_own_figure_needs_a_limit_on_the_page(guidance, council):
+    publish(council, "badge", "Apply for a blue badge", {
+        "Cost": "A blue badge costs £10 and lasts up to 3 years."})
+    # The page has figures, but none an age compares with: not an answer to "im 70".
+    assert ask("im 70 can i get a blue badge").status == "abstained"
 
 
 def test_another_place_is_abstained_not_answered_from_a_neighbouring_page(guidance):

@@ -27,6 +27,13 @@ FACTS: dict[Want, re.Pattern] = {
                             re.IGNORECASE),
     Want.COUNT: re.compile(r"\b\d+\b|\b(one|two|three|four|five|six|seven|eight|nine|ten|"
                            r"twelve)\b", re.IGNORECASE),
+    # "how long does it take": a time the service takes ("we inspect within 5 working
+    # days", "about 5 weeks"), not any duration ("lasts up to 3 years", "lived here for 2
+    # years").
+    Want.TAKES: re.compile(
+        r"\b(within|takes?|took|about|around|usually|normally)\s+(\d+|one|two|three|four|five|"
+        r"six|seven|eight|nine|ten|twelve)\s+(working\s+)?(days?|weeks?|months?|hours?|"
+        r"minutes?)\b", re.IGNORECASE),
     Want.NEED: re.compile(r"\b(need|bring|proof|documents?|ID|details|statements?|"
                           r"certificate)\b", re.IGNORECASE),
     Want.WHEN: re.compile(
@@ -57,7 +64,7 @@ FACTS: dict[Want, re.Pattern] = {
 # The kinds of question whose answer must hold a fact of their kind ("how much": an
 # amount). A yes/no or "how do I" question is answered by the sentence that matches best.
 WANTS_FACT = frozenset({Want.AMOUNT, Want.COUNT, Want.NEED, Want.WHEN, Want.CONTACT,
-                        Want.RESPONSIBLE, Want.WHERE, Want.AGE})
+                        Want.RESPONSIBLE, Want.WHERE, Want.AGE, Want.TAKES})
 
 
 @dataclass(frozen=True)
@@ -154,8 +161,10 @@ def best_sentences(text: str, terms: list[Term], weights: dict[str, float], want
         if with_fact:
             chosen.append(with_fact[0][2])
             fact = True
-    elif len(cut[best[2]].text) < 60 and best[2] + 1 < len(cut):
-        chosen.append(best[2] + 1)  # a short sentence reads better with the next one
+    elif len(cut[best[2]].text) < 60 and len(cut) > 1:
+        # A short sentence reads better with the next one, or, when it is the last, with
+        # the one before ("All infants get them free." says little without who "they" are).
+        chosen.append(best[2] + 1 if best[2] + 1 < len(cut) else best[2] - 1)
     chosen.sort()
     picked = [cut[i] for i in chosen]
     return Extract(picked[0].start, picked[-1].end, " ".join(s.text for s in picked), fact,

@@ -19,6 +19,7 @@ class Want(StrEnum):
     COUNT = "count"  # how many
     NEED = "need"  # what do I need, what to bring
     WHEN = "when"  # a date, a day, a deadline, how long, opening times
+    TAKES = "takes"  # how long does it take: the time the service takes to do something
     CONTACT = "contact"  # who do I call, a phone number
     YESNO = "yesno"  # can I, do I get, am I eligible (answered with its condition)
     WHO = "who"  # who can get it
@@ -33,21 +34,25 @@ class Want(StrEnum):
 WANT_PATTERNS: list[tuple[Want, re.Pattern]] = [
     (Want.AMOUNT, re.compile(r"\bhow much\b|\bhow many pounds\b")),
     (Want.COUNT, re.compile(r"\bhow many\b(?!.*\byears? old\b)")),
+    (Want.TAKES, re.compile(r"\bhow long (does|do|will|would|did|is|should) .*\btake\b")),
     (Want.AGE, re.compile(r"\bhow old\b|\bwhat age\b|\bage limit\b|\bminimum age\b"
                           r"|\bhow many years old\b")),
     (Want.WHEN, re.compile(
-        r"^when\b|\bwhen (is|are|do|does|will|can|should|must)\b|\bhow long\b|\bhow soon\b"
-        r"|\bhow (quick|quickly|fast)\b|\bdeadline\b|\bby when\b|\bwhat time\b|\bwhat day\b"
+        r"^when\b|\bwhen (is|are|do|does|will|can|should|must)\b|\bhow long\b"
+        r"|\bhow (soon|early|late)\b|\bhow (quick|quickly|fast)\b|\bdeadline\b|\bby when\b"
+        r"|\bwhat time\b|\bwhat day\b"
         r"|\bwhich day\b|\bhow often\b")),
     (Want.NEED, re.compile(r"\bwhat (do|will|should|would) (i|you|we) (need|bring|have to bring)\b"
                            r"|\bwhat to bring\b|\bwhat documents\b|\bwhat proof\b")),
     (Want.CONTACT, re.compile(
         r"\bwho (do|should|can) (i|we|you) (call|ring|phone|contact|speak to|talk to)\b"
         r"|\bwho to (call|ring|phone|contact)\b|\b(phone|telephone|contact) (number|details)\b"
-        r"|\bnumber (for|to call|to ring)\b|\bnumber$|^(call|ring|phone)\b")),
+        r"|\bnumber (for|to call|to ring)\b|\bnumber$|^(call|ring|phone)\b"
+        r"|\bnumber\b(?! of\b)")),
     (Want.AMOUNT, re.compile(
         r"\bcost(s|ing)? (of|for|to)\b|\bdoes .* cost\b|\b(cost|price|fee|charge)$"
-        r"|\bwhat( i|)s the (cost|price|fee|charge|rate)\b|\bprice\b|\bfees?\b"
+        r"|\bwhat( i|)s the (cost|price|fee|charge|rate|fine|penalty)\b|\bprice\b|\bfees?\b"
+        r"|\bthe (most|max|maximum|least|minimum)\b"
         r"|\bcharges?\b|\bamount\b|\bpercent\b|\bworth\b")),
     (Want.WHEN, re.compile(r"\bopening (times|hours)\b|\bopen\b|\bdays?\b|\bdate\b"
                            r"|\bwithin\b")),
@@ -80,6 +85,7 @@ soon take takes taking not come comes out hiya mate asap urgent urgently need ne
 off old fast gave given sent send got received told said asked put made make making
 want wanted tried trying look looking till til until way ways still yet already
 whens hows whys wot wat responsible age aged ages
+he she him her his hers yous ye rid shut shuts close closes closing worth value
 """.split()) | STOPWORDS  # noqa: SIM905 (a word list reads better as text)
 
 # Phrases that ask about the resident's own affairs: only their own requests and records
@@ -127,6 +133,10 @@ ANSWER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "list": ("register",), "waiting": ("register",), "house": ("home",), "houses": ("homes",),
     "bus": ("transport",), "stop": ("reducing", "prevent"), "away": ("miles",),
     "owe": ("arrears", "balance", "debt"), "owing": ("arrears", "balance", "debt"),
+    "most": ("up to", "maximum"), "tip": ("recycling centre",), "dump": ("recycling centre",),
+    "son": ("child", "children"),
+    "daughter": ("child", "children"), "kid": ("child", "children"),
+    "kids": ("child", "children"), "nursery": ("childcare",),
 }
 
 
@@ -136,9 +146,15 @@ NOT_DONE = re.compile(r"\b(not|never|wasnt|werent|didnt|havent|hasnt|hasn't|have
                       r"taken|collect|empty)\b", re.IGNORECASE)
 
 
+# "how long do i have to wait for", "how early can i": ways of asking when, whose words
+# ("wait", "early") are not what the question is about.
+ASKS_WHEN = re.compile(r"\bhow long (do|will|would|does|did) (i|you|we|they|it) "
+                       r"(have to |need to )?wait\b|\bhow (early|late|soon)\b", re.IGNORECASE)
+
+
 def rephrased(question: str) -> str:
     """Return the question with residents' turns of phrase put in the guidance's words."""
-    return NOT_DONE.sub("missed collection", question)
+    return ASKS_WHEN.sub("when", NOT_DONE.sub("missed collection", question))
 
 
 def folded(question: str) -> str:
@@ -167,16 +183,20 @@ def is_personal(question: str) -> bool:
     return PERSONAL.search(stripped) is not None
 
 
-SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "iest", "ed", "es", "s", "ly")
+# "applications" and "apply" meet at "apply", "qualification" and "qualify" at "qualify".
+SUFFIXES = ("ications", "ication", "ations", "ation", "ings", "ing", "ies", "ied", "iest", "ed",
+            "es", "s", "ly")
 
 
 def stem(word: str) -> str:
     """Return a light stem: "collections" and "collected" meet at "collect"."""
     for suffix in SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not (
-                suffix == "s" and word.endswith("ss")):
+                suffix == "s" and word.endswith("ss")) and not (
+                suffix == "ly" and word.endswith("ply")):  # apply, reply: not adverbs
             base = word[: -len(suffix)]
-            word = base + "y" if suffix in ("ies", "ied", "iest") else base
+            word = base + "y" if suffix in ("ies", "ied", "iest", "ications", "ication") \
+                else base
             break
     # "live" and "living", "charge" and "charged": a final e does not count.
     return word[:-1] if word.endswith("e") and len(word) > 3 else word

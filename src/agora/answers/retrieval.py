@@ -47,6 +47,11 @@ COMMON = ("the", "and")
 # "Food bank pantry at Riverside Library": the words after " at " say where, not what.
 QUALIFIER = re.compile(r"\s(?:at|in|on)\s", re.IGNORECASE)
 DATASET_DISCOUNT = 0.85  # a row of a table is weaker evidence than a sentence that says it
+# "my son is 9", "im 67", "aged 16", "9 years old": a figure the page compares, not names.
+OWN_FIGURE = re.compile(
+    r"\b(?:is|am|im|aged|age|turned|turning)\s+(\d{1,3})\b"
+    r"(?!\s*(?:hours?|days?|weeks?|months?|miles?|pounds?|percent))"
+    r"|\b(\d{1,3})\s+(?:years?\s+old|yo)\b")
 
 
 @dataclass
@@ -97,6 +102,30 @@ def _corrections(words: list[str], known: set[str]) -> dict[str, str]:
     return fixes
 
 
+def _compounds(words: list[str], known: set[str]) -> dict[str, str]:
+    """Return the run-together words the vocabulary knows apart ("flytipping": "fly tipping").
+
+    Only a word no public page uses is split, and only into two parts of three letters or
+    more that the vocabulary both knows, so "flytipping" finds "fly-tipping".
+    """
+    asked = [w for w in words if w not in known and " " not in w and len(w) >= 7
+             and w.isalpha()]
+    pairs = {w: [(w[:i], w[i:]) for i in range(3, len(w) - 2)] for w in asked}
+    parts = {part for options in pairs.values() for pair in options for part in pair}
+    if not parts:
+        return {}
+    forms = {form: part for part in parts for form in _variants(part)}
+    counts = set(VocabularyTerm.objects.filter(term__in=[*parts, *forms], frequency__gt=0)
+                 .values_list("term", flat=True))
+    seen = {part for part in parts if part in counts} | {forms[f] for f in counts if f in forms}
+    splits = {}
+    for word, options in pairs.items():
+        found = [f"{a} {b}" for a, b in options if a in seen and b in seen]
+        if len(found) == 1:  # more than one way to split it is a guess
+            splits[word] = found[0]
+    return splits
+
+
 def vocabulary(words: list[str]) -> tuple[dict[str, int], int]:
     """Return how many public documents use each word (or a form of it), and how many there are.
 
@@ -144,25 +173,40 @@ def _title_parts(title: str) -> tuple[str, str]:
     return (parts[0], parts[1]) if len(parts) == 2 else (title, "")
 
 
+def own_figures(question: str) -> set[str]:
+    """Return the figures that are the asker's own ("my son is 9", "im 67", "aged 16")."""
+    return {a or b for a, b in OWN_FIGURE.findall(" ".join(words_of(question)))}
+
+
 def _coverage(document: Document, section: Section, terms: list[Term],
-              weights: dict[str, float], elsewhere: set[str]) -> tuple[float, list[str]]:
+              weights: dict[str, float], elsewhere: set[str],
+              own: frozenset[str] = frozenset()) -> tuple[float, list[str]]:
     """Return the share of the question's weight a section holds, and the words it lacks.
 
-    A word found only in the qualifier of the title ("… at Riverside Library") counts
-    half unless the question also names the title's head: a question about the library
-    is not answered by the food bank's page that meets there. A word found only in
-    another section of the same document counts half too (the section's context).
+    The asker's own figure counts as held where the section states a limit to compare it
+    with ("my son is 9" against "under 8"). A word found only in the
+    qualifier of the title ("… at Riverside Library") counts half unless the question also
+    names the title's head: a question about the library is not answered by the food
+    bank's page that meets there. A word found only in another section of the same
+    document counts half too (the section's context).
     """
     body = stems_of(" ".join([section.heading, section.text]))
     head, qualifier = _title_parts(document.title)
-    head_stems = stems_of(head)
+    # Who publishes the page is part of what it says ("Riverton Energy's number").
+    head_stems = stems_of(f"{head} {document.owner.name}")
     qualifier_stems = stems_of(qualifier)
     body_set, head_set, qualifier_set = set(body), set(head_stems), set(qualifier_stems)
     names_head = any(term_found(t, head_stems, head_set) for t in terms)
     total = sum(weights.values()) or 1.0
     held, missing = 0.0, []
+    # Only a page that states a limit to compare with ("under 8", "aged 18 or over").
+    numbers = bool(own) and has_fact(Want.AGE, section.text)
     for term in terms:
         if term_found(term, body, body_set) or term_found(term, head_stems, head_set):
+            held += weights[term.word]
+        elif term.word in own and numbers:
+            # "my son is 9": a figure of the asker's own, to compare with the page's
+            # ("under 8", "3 miles"), not a word the page must repeat.
             held += weights[term.word]
         elif term_found(term, qualifier_stems, qualifier_set):
             held += weights[term.word] * (1.0 if names_head else 0.5)
@@ -185,7 +229,9 @@ def retrieve(*, reader: DocumentReader | None, question: str, want: Want) -> Ret
     """Return the question's words and the scored sections of its best documents."""
     raw_words = content_words(question)
     frequency, documents = vocabulary(raw_words)
-    fixes = _corrections(raw_words, {w for w, n in frequency.items() if n})
+    known = {w for w, n in frequency.items() if n}
+    fixes = _corrections(raw_words, known)
+    fixes |= _compounds([w for w in raw_words if w not in fixes], known)
     words = list(dict.fromkeys(fixes.get(word, word) for word in raw_words))
     if fixes:
         frequency, documents = vocabulary(words)
@@ -199,7 +245,39 @@ def retrieve(*, reader: DocumentReader | None, question: str, want: Want) -> Ret
     result = search(reader=reader, query=query or " ".join(words), limit=CANDIDATE_DOCUMENTS)
     retrieved.related = result.hits[:RELATED]
     ranks = {hit.document_key: rank for rank, hit in enumerate(result.hits)}
-    found = document_list(reader=reader).filter(pk__in=list(ranks)).in_bulk()
+    _score_sections(retrieved, reader, question, ranks)
+    if _worth_a_wider_search(retrieved):
+        # The page that states it may not use every word asked: "the food bank's fuel
+        # voucher" is on a page the food bank publishes that never says "bank". Search
+        # again without the question's commonest word; its documents rank after these.
+        rest = sorted(words, key=lambda w: weights[w])[1:]
+        wider = search(reader=reader, query=" ".join(p for w in rest for p in w.split()),
+                       limit=CANDIDATE_DOCUMENTS)
+        more = [h.document_key for h in wider.hits if h.document_key not in ranks]
+        if more:
+            ranks |= {key: len(ranks) + rank for rank, key in enumerate(dict.fromkeys(more))}
+            _score_sections(retrieved, reader, question, ranks)
+    return retrieved
+
+
+def _worth_a_wider_search(retrieved: Retrieved) -> bool:
+    """Say whether the best section falls short: it lacks a word asked, or the fact wanted."""
+    if len(retrieved.words) < 2 or not retrieved.candidates:
+        return False
+    best = retrieved.candidates[0]
+    return best.coverage < 0.99 or (retrieved.want in WANTS_FACT and not (
+        best.extract and best.extract.fact))
+
+
+def _score_sections(retrieved: Retrieved, reader: DocumentReader, question: str,
+                    ranks: dict[int, int]) -> None:
+    """Score every section of the ranked documents and put the best first."""
+    words, terms, weights, want = (retrieved.words, retrieved.terms, retrieved.weights,
+                                   retrieved.want)
+    retrieved.candidates = []
+    own = frozenset(own_figures(question))
+    found = document_list(reader=reader).filter(pk__in=list(ranks)).select_related(
+        "owner").in_bulk()
     retrieved.documents = found
     by_version = {d.current_version_id: d for d in found.values()}
     sections = _sections(found)
@@ -213,7 +291,7 @@ def retrieve(*, reader: DocumentReader | None, question: str, want: Want) -> Ret
         if _is_title_only(document, section):
             continue
         coverage, missing = _coverage(document, section, terms, weights,
-                                      in_document[section.version_id])
+                                      in_document[section.version_id], own)
         if document.kind == Document.Kind.DATASET:
             coverage *= DATASET_DISCOUNT
         retrieved.candidates.append(Candidate(
@@ -244,7 +322,6 @@ def retrieve(*, reader: DocumentReader | None, question: str, want: Want) -> Ret
         -(c.extract.words if c.extract else 0), not c.fact,
         c.document.kind == Document.Kind.DATASET, c.rank, c.section.position))
     retrieved.candidates = top + [c for c in retrieved.candidates if c not in top]
-    return retrieved
 
 
 def _heading_asks_it(heading: str, terms: list[Term]) -> bool:
