@@ -65,7 +65,9 @@ def _start(var: Path, **popen) -> tuple[subprocess.Popen, str, dict[str, str]]:
         env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, **popen,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    # `serve` first collects and compresses every static file into the fresh var: on a
+    # loaded 2-core machine (both database runs side by side) that alone took over 60 s.
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         try:
             if _get(base + "/healthz")[0] == 200:
