@@ -115,7 +115,7 @@ def case_read(
 
 def _case_by_reference(reference: str, timeline: bool) -> Case | None:
     # References are unique: no ORDER BY (as `.first()` would add) to compile or run. A
-    # status read needs neither the organisation nor, later, its timeline's.
+    # status read's answer does not name the organisation, so it does not join it.
     related = ("service", "organization", "person") if timeline else ("service", "person")
     return next(iter(Case.objects.select_related(*related).filter(reference=reference)[:1]),
                 None)
