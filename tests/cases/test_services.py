@@ -7,7 +7,13 @@ from agora.audit.models import LogEntry
 from agora.cases.exceptions import StaleVersion, TransitionNotAllowed
 from agora.cases.models import Case, CaseEvent
 from agora.cases.selectors import case_read
-from agora.cases.services import Location, Reporter, case_create, case_status_change
+from agora.cases.services import (
+    Location,
+    Reporter,
+    case_create,
+    case_status_change,
+    status_model_define,
+)
 from agora.core.exceptions import InvalidInput, NotFound, PermissionDenied
 from tests.cases.helpers import client_of, resident, service_make, staff_of
 from tests.factories import OrganizationFactory
@@ -138,6 +144,44 @@ def test_the_resident_reads_their_request_and_its_timeline():
     view = case_read(viewer=me, reference=case.reference)
     assert view.as_resident and view.status.resident_text.startswith("We have received")
     assert [e.kind for e in view.events] == ["status"]
+
+
+def _model(initial_text: str) -> list[dict]:
+    return [
+        {"code": "new", "label": "New", "resident_text": initial_text, "is_initial": True,
+         "next_codes": ["fixed"]},
+        {"code": "fixed", "label": "Fixed", "resident_text": "We fixed it.", "is_final": True},
+    ]
+
+
+def test_a_redefined_status_model_is_used_at_once_though_each_process_keeps_models():
+    service = service_make()
+    admin = staff_of(service.provider, role="admin")
+    status_model_define(actor=admin, service=service, statuses=_model("We saw it."))
+    case = case_create(viewer=resident(), service=service)
+    staff = staff_of(service.provider)
+    assert case_read(viewer=staff, reference=case.reference,
+                     timeline=False).status.resident_text == "We saw it."
+    status_model_define(actor=admin, service=service, statuses=_model("We have it."))
+    # Neither the row the service was passed as nor another process's read goes stale.
+    view = case_read(viewer=staff, reference=case.reference, timeline=False)
+    assert view.status.resident_text == "We have it."
+    assert case_create(viewer=resident(), service=service).status == "new"
+    with pytest.raises(TransitionNotAllowed):
+        case_status_change(viewer=staff, reference=case.reference, status="in-progress")
+
+
+def test_a_status_read_logs_one_entry_after_reading_and_a_refusal_too():
+    service = service_make()
+    case = case_create(viewer=resident(), service=service)
+    partner = client_of(service.provider)
+    view = case_read(viewer=partner, reference=case.reference, timeline=False)
+    assert view.status.code == "received" and view.events == []
+    with pytest.raises(NotFound):
+        case_read(viewer=client_of(OrganizationFactory()), reference=case.reference,
+                  timeline=False)
+    reads = LogEntry.objects.filter(action="case.read", resource_id=case.reference)
+    assert sorted(reads.values_list("decision", flat=True)) == ["deny", "permit"]
 
 
 @pytest.mark.django_db(transaction=True)

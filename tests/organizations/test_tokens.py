@@ -169,3 +169,14 @@ def test_concurrent_requests_with_one_token_let_one_through():
         thread.join()
     assert sorted(results) == ["ok", "replayed", "replayed", "replayed"]
     assert UsedTokenId.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_replay_outside_a_transaction_is_refused_and_the_next_token_passes():
+    keyed = make_client(make_organization())
+    token = keyed.token()
+    token_verify(token=token)
+    with pytest.raises(tokens.TokenReplayed):
+        token_verify(token=token)
+    assert token_verify(token=keyed.token()).client == keyed.client
+    assert UsedTokenId.objects.count() == 2

@@ -459,7 +459,7 @@ def case_status_change(
 
     def apply(case: Case) -> str:
         _version_check(case, expected_version)
-        model = status_model_for(case.service_id)
+        model = status_model_for(case.service)
         target, current = model.get(status), model.get(case.status)
         allowed = model.allowed_from(case.status)
         if target is None or target not in allowed:
@@ -833,4 +833,6 @@ def status_model_define(*, actor: Actor, service: Service, statuses: list[dict[s
             except ValidationError as error:
                 raise InvalidInput.from_validation_error(error) from None
         StatusType.objects.bulk_create(rows)
+        # A new `updated_at` is a new key for the models each process keeps (statuses).
+        service.save(update_fields=["updated_at"])
     return len(rows)

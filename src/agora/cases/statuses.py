@@ -6,6 +6,7 @@ at, waiting for the resident (the deadline's clock stops), and four ways to end.
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from agora.cases.models import StatusType
 from agora.catalog.models import Service
@@ -116,7 +117,26 @@ def status_models_for(service_ids: set[int] | list[int]) -> dict[int, StatusMode
     }
 
 
+# Each process keeps the models it has read, keyed by the service and the moment it was
+# last saved: `cases.services.status_model_define` saves the service with its new model,
+# so a changed model has a new key and is read afresh, in every process (decision 46).
+_CACHE: dict[tuple[int, datetime | None], StatusModel] = {}
+_CACHE_MAX = 1000
+
+
 def status_model_for(service: Service | int) -> StatusModel:
-    """Return the status model of one service."""
-    service_id = service if isinstance(service, int) else service.pk
-    return status_models_for([service_id])[service_id]
+    """Return the status model of one service (given as a row, from the process's cache).
+
+    Given only an id, the model is read from the database: the row's `updated_at` is
+    what tells a cached model from a changed one.
+    """
+    if isinstance(service, int):
+        return status_models_for([service])[service]
+    key = (service.pk, service.updated_at)
+    model = _CACHE.get(key)
+    if model is None:
+        model = status_models_for([service.pk])[service.pk]
+        if len(_CACHE) >= _CACHE_MAX:
+            _CACHE.clear()
+        _CACHE[key] = model
+    return model
