@@ -10,7 +10,6 @@ an answer to a question that should have been abstained, or an answer that misse
 or the source, is a wrong confident answer, counted on its own.
 """
 
-import json
 import statistics
 import time
 from collections import Counter, defaultdict
@@ -20,6 +19,7 @@ from pathlib import Path
 from agora.access.documents import DocumentReader, anonymous_reader
 from agora.answers.selectors import Answer, answer_question
 from agora.core.exceptions import InvalidInput
+from agora.core.questionsets import question_lines
 
 
 @dataclass(frozen=True)
@@ -160,15 +160,7 @@ def _strings(item: dict, key: str, number: int) -> tuple[str, ...]:
 def questions_read(path: Path) -> list[Question]:
     """Read the question set; refuse a malformed line by its number."""
     questions = []
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not raw.strip():
-            continue
-        try:
-            item = json.loads(raw)
-        except json.JSONDecodeError as error:
-            raise InvalidInput(f"Line {number} is not JSON ({error.msg}).") from None
-        if not isinstance(item, dict) or not isinstance(item.get("question"), str):
-            raise InvalidInput(f"Line {number} has no “question”.")
+    for number, item in question_lines(path):
         if not isinstance(item.get("answerable"), bool):
             raise InvalidInput(f"Line {number}: “answerable” must be true or false.")
         sources = _strings(item, "sources", number)

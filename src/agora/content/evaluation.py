@@ -6,7 +6,6 @@ Nothing is ingested; the questions run against what is loaded, as an anonymous r
 would ask them (or as `reader` when given).
 """
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from agora.access.documents import DocumentReader, anonymous_reader
 from agora.content.models import Document
 from agora.content.selectors import hub_search
 from agora.core.exceptions import InvalidInput
+from agora.core.questionsets import question_lines
 
 DEPTH = 10  # ranks beyond this count as not found
 
@@ -50,15 +50,7 @@ class Evaluation:
 def questions_read(path: Path) -> list[Question]:
     """Read the question set; refuse a malformed line by its number."""
     questions = []
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not raw.strip():
-            continue
-        try:
-            item = json.loads(raw)
-        except json.JSONDecodeError as error:
-            raise InvalidInput(f"Line {number} is not JSON ({error.msg}).") from None
-        if not isinstance(item, dict) or not isinstance(item.get("question"), str):
-            raise InvalidInput(f"Line {number} has no “question”.")
+    for number, item in question_lines(path):
         expected = item.get("source_url") or item.get("document")
         if not isinstance(expected, str) or not expected:
             raise InvalidInput(f"Line {number} names no “source_url” or “document”.")
