@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.axe import AXE_JS
+from tests.browser.axe import AXE_JS, assert_no_axe_violations
 
 CHROMIUM = os.environ.get("AGORA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -93,3 +93,18 @@ def any_page(request, browser, browser_settings):
     context, page = _new_page(browser, javascript=request.param == "js")
     yield page
     context.close()
+
+
+@pytest.fixture
+def check_axe(request):
+    """Return a check of the page with axe-core, which needs JavaScript: with it off (the
+    `any_page` run without it) the journey still runs and the check is skipped, since the
+    markup is the same either way."""
+    callspec = getattr(request.node, "callspec", None)
+    javascript = callspec is None or callspec.params.get("any_page") != "no-js"
+
+    def check(page):
+        if javascript:
+            assert_no_axe_violations(page)
+
+    return check

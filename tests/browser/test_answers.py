@@ -8,7 +8,6 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from tests.browser.axe import assert_no_axe_violations
 from tests.content.helpers import publish
 from tests.factories import OrganizationFactory, PersonFactory, UserFactory
 
@@ -21,18 +20,6 @@ def topics():
     from django.apps import apps
 
     importlib.import_module("agora.topics.migrations.0002_starting_topics").load(apps, None)
-
-
-@pytest.fixture
-def check_axe(request):
-    callspec = getattr(request.node, "callspec", None)
-    javascript = callspec is None or callspec.params.get("any_page") != "no-js"
-
-    def check(page):
-        if javascript:
-            assert_no_axe_violations(page)
-
-    return check
 
 
 @pytest.fixture

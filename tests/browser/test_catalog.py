@@ -9,7 +9,6 @@ import pytest
 
 from agora.catalog.models import Service
 from agora.organizations.models import Membership
-from tests.browser.axe import assert_no_axe_violations
 from tests.browser.test_console_sharing import signed_in
 from tests.catalog.helpers import FORM, RULE, add_service
 from tests.factories import OrganizationFactory
@@ -28,19 +27,6 @@ def vocabularies():
 
     importlib.import_module("agora.topics.migrations.0002_starting_topics").load(apps, None)
     questions_load(Question)
-
-
-@pytest.fixture
-def check_axe(request):
-    """Check the page with axe-core when JavaScript is on (as in test_console_sharing)."""
-    callspec = getattr(request.node, "callspec", None)
-    javascript = callspec is None or callspec.params.get("any_page") != "no-js"
-
-    def check(page):
-        if javascript:
-            assert_no_axe_violations(page)
-
-    return check
 
 
 @pytest.fixture

@@ -8,25 +8,11 @@ from django.test import Client
 
 from agora.organizations.models import Membership
 from agora.topics.models import Topic
-from tests.browser.axe import assert_no_axe_violations
 from tests.browser.test_console_sharing import signed_in
 from tests.content.helpers import markdown
 from tests.factories import OrganizationFactory, TotpAuthenticatorFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def check_axe(request):
-    """Check the page with axe-core when JavaScript is on (as in test_console_sharing)."""
-    callspec = getattr(request.node, "callspec", None)
-    javascript = callspec is None or callspec.params.get("any_page") != "no-js"
-
-    def check(page):
-        if javascript:
-            assert_no_axe_violations(page)
-
-    return check
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import pytest
 from agora.access.models import DataCategory, Purpose
 from agora.access.vocabulary import load_vocabulary
 from agora.organizations.models import Membership
-from tests.browser.axe import assert_no_axe_violations
 from tests.browser.test_console_sharing import signed_in
 from tests.factories import OrganizationFactory, declare
 
@@ -16,19 +15,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture(autouse=True)
 def vocabulary():
     load_vocabulary(DataCategory, Purpose)
-
-
-@pytest.fixture
-def check_axe(request):
-    """Check the page with axe-core when JavaScript is on (as in test_console_sharing)."""
-    callspec = getattr(request.node, "callspec", None)
-    javascript = callspec is None or callspec.params.get("any_page") != "no-js"
-
-    def check(page):
-        if javascript:
-            assert_no_axe_violations(page)
-
-    return check
 
 
 @pytest.fixture

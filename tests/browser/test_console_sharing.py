@@ -13,7 +13,6 @@ from agora.access.vocabulary import load_vocabulary
 from agora.audit.services import AuditActor, log_append
 from agora.organizations.models import Membership
 from agora.people.identifiers import national_id_hash
-from tests.browser.axe import assert_no_axe_violations
 from tests.factories import (
     AgreementFactory,
     MembershipFactory,
@@ -60,20 +59,6 @@ def signed_in(page, live_server, organization, role):
         "url": live_server.url,
     }])
     return user
-
-
-@pytest.fixture
-def check_axe(request):
-    """Return a check of the page with axe-core, which needs JavaScript: with it off, the
-    journey still runs and the check is skipped (the markup is the same either way)."""
-    callspec = getattr(request.node, "callspec", None)
-    javascript = callspec is None or callspec.params.get("any_page") != "no-js"
-
-    def check(page):
-        if javascript:
-            assert_no_axe_violations(page)
-
-    return check
 
 
 @pytest.fixture

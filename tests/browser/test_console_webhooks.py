@@ -4,23 +4,10 @@ for a bad address and the webhook's page; no axe violations."""
 import pytest
 
 from agora.organizations.models import Membership
-from tests.browser.axe import assert_no_axe_violations
 from tests.browser.test_console_sharing import signed_in
 from tests.factories import OrganizationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def check_axe(request):
-    """Check the page with axe-core when JavaScript is on (as in test_console_sharing)."""
-    javascript = request.node.callspec.params.get("any_page") != "no-js"
-
-    def check(page):
-        if javascript:
-            assert_no_axe_violations(page)
-
-    return check
 
 
 def test_an_admin_adds_a_webhook_and_copies_its_secret(live_server, any_page, check_axe,

@@ -5,22 +5,9 @@ file, with and without JavaScript; no axe violations on any page."""
 import pytest
 
 from tests.api.helpers import make_organization
-from tests.browser.axe import assert_no_axe_violations
 from tests.opendata.helpers import dataset
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def check_axe(request):
-    callspec = getattr(request.node, "callspec", None)
-    javascript = callspec is None or callspec.params.get("any_page") != "no-js"
-
-    def check(page):
-        if javascript:
-            assert_no_axe_violations(page)
-
-    return check
 
 
 def test_a_developer_finds_a_dataset_and_previews_its_rows(live_server, any_page, check_axe):
