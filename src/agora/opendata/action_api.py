@@ -296,11 +296,7 @@ def organization_list(call: Call) -> list[Any]:
 def organization_show(call: Call) -> dict[str, Any]:
     organization = selectors.organization_get(call.text("id", required=True))
     result = organization_dict(organization, count=organization.package_count)
-    if call.boolean("include_datasets"):
-        found = selectors.dataset_search(selectors.SearchParams(
-            fq=[f"organization:{organization.slug}"], rows=1000))
-        result["packages"] = [package_dict(document, call.base) for document in found.results]
-    return result
+    return _with_datasets(call, result, f"organization:{organization.slug}")
 
 
 @action("group_list")
@@ -316,9 +312,14 @@ def group_list(call: Call) -> list[Any]:
 def group_show(call: Call) -> dict[str, Any]:
     topic = selectors.group_get(call.text("id", required=True))
     result = group_dict(topic, count=topic.package_count)
+    return _with_datasets(call, result, f"groups:{topic.slug}")
+
+
+def _with_datasets(call: Call, result: dict[str, Any], fq: str) -> dict[str, Any]:
+    """Add the first 1,000 datasets matching `fq` when the call asks for them (CKAN's
+    `include_datasets` on organization_show and group_show)."""
     if call.boolean("include_datasets"):
-        found = selectors.dataset_search(selectors.SearchParams(
-            fq=[f"groups:{topic.slug}"], rows=1000))
+        found = selectors.dataset_search(selectors.SearchParams(fq=[fq], rows=1000))
         result["packages"] = [package_dict(document, call.base) for document in found.results]
     return result
 
