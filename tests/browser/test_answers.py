@@ -7,6 +7,7 @@ import importlib
 import pytest
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import expect
 
 from tests.content.helpers import publish
 from tests.factories import OrganizationFactory, PersonFactory, UserFactory
@@ -39,13 +40,13 @@ def test_a_resident_asks_from_the_home_page_and_follows_the_source(
     check_axe(page)
     page.get_by_label("Ask a question").fill("how much is the garden waste bin")
     page.get_by_role("button", name="Ask", exact=True).click()
-    assert page.get_by_role("heading", level=2, name="Answer").is_visible()
+    expect(page.get_by_role("heading", level=2, name="Answer")).to_be_visible()
     assert "£45 a year" in page.locator(".agora-answer").inner_text()
     assert "Garden waste collection costs £45 a year." in page.locator(".agora-quote").inner_text()
     check_axe(page)
     page.get_by_role("link", name="Bin collections: Garden waste").click()
     assert page.url.endswith("#garden-waste")
-    assert page.get_by_role("heading", name="Garden waste").is_visible()
+    expect(page.get_by_role("heading", name="Garden waste")).to_be_visible()
 
 
 def test_an_unanswered_question_is_handed_to_a_person_and_tracked(
@@ -61,8 +62,8 @@ def test_an_unanswered_question_is_handed_to_a_person_and_tracked(
     page.goto(live_server.url + "/topics/bin-collections/")
     page.get_by_label("Ask a question about").fill("bin day in leeds")
     page.get_by_role("button", name="Ask", exact=True).click()
-    assert page.get_by_role(
-        "heading", name="We cannot answer that from the published guidance").is_visible()
+    expect(page.get_by_role(
+        "heading", name="We cannot answer that from the published guidance")).to_be_visible()
     check_axe(page)
     page.get_by_role("button", name="Ask a person").click()
     check_axe(page)
@@ -74,7 +75,7 @@ def test_an_unanswered_question_is_handed_to_a_person_and_tracked(
     page.goto(live_server.url + "/ask/")
     page.get_by_label("Your question").fill("whats happening with my question to the council")
     page.get_by_role("button", name="Ask", exact=True).click()
-    assert page.get_by_role("heading", name="This is about your own requests").is_visible()
+    expect(page.get_by_role("heading", name="This is about your own requests")).to_be_visible()
     assert "Ask Riverton Council a question" in page.locator("main").inner_text()
     check_axe(page)
 
