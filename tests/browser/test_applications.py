@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from agora.access.models import Consent, DataCategory, Purpose
 from agora.access.vocabulary import load_vocabulary
@@ -71,11 +72,11 @@ def test_a_resident_applies_with_prefill_errors_changes_and_a_saved_draft(
     page.get_by_role("button", name="Continue").click()
     summary = page.locator(".govuk-error-summary")
     assert "Select yes if you want us to fill in your answers" in summary.inner_text()
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile(r"^Error: "))
     assert_no_axe_violations(page)
     page.get_by_label("Yes, fill in my answers").check()
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_text("We filled in 2 answers from your records").is_visible()
+    expect(page.get_by_text("We filled in 2 answers from your records")).to_be_visible()
     consent = Consent.objects.get(person=ann)
     assert consent.recipient == tax.provider and consent.receipt_signature
 
@@ -94,7 +95,7 @@ def test_a_resident_applies_with_prefill_errors_changes_and_a_saved_draft(
     # Prefilled answers arrive filled in, saying where they came from.
     assert page.get_by_label("What is your address?").input_value() == (
         "4 Mill Lane, Riverton RV1 2AB")
-    assert page.get_by_text("We filled this in from your household").is_visible()
+    expect(page.get_by_text("We filled this in from your household")).to_be_visible()
     answer(page, "What is your address?", "4 Mill Lane, Riverton RV1 2AB")
     assert page.get_by_label("How many adults live in your home?").input_value() == "2"
     answer(page, "How many adults live in your home?", "2")
@@ -110,7 +111,7 @@ def test_a_resident_applies_with_prefill_errors_changes_and_a_saved_draft(
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/questions/payment_method/")  # the first question not answered
     page.goto(live_server.url + START)
-    assert page.get_by_text("You started an application on").is_visible()
+    expect(page.get_by_text("You started an application on")).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Continue your application").click()
 

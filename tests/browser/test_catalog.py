@@ -4,8 +4,10 @@ no axe violations on any page."""
 
 import importlib
 import json
+import re
 
 import pytest
+from playwright.sync_api import expect
 
 from agora.catalog.models import Service
 from agora.organizations.models import Membership
@@ -53,7 +55,7 @@ def test_a_publisher_fixes_a_bad_rule_and_publishes_a_service(live_server, any_p
     page.get_by_role("button", name="Add service").click()
     summary = page.locator(".govuk-error-summary")
     assert "No question asks for shoe_size" in summary.inner_text()
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile(r"^Error: "))
     check_axe(page)
     assert not Service.objects.exists()
     page.get_by_label("Eligibility rule (JSON Logic)").fill(json.dumps(RULE))

@@ -5,6 +5,7 @@ operator adds and hides a topic; axe-core finds no WCAG 2.2 AA violation on any 
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from playwright.sync_api import expect
 
 from agora.organizations.models import Membership
 from agora.topics.models import Topic
@@ -54,7 +55,7 @@ def test_a_publisher_uploads_versions_and_compares_a_document(live_server, any_p
     page.get_by_label("Struggling with bills \u203a Council tax").check()
     page.get_by_role("button", name="Publish").click()
     page.wait_for_url("**/documents/*/")
-    assert page.get_by_text("Council tax discounts has been published.").is_visible()
+    expect(page.get_by_text("Council tax discounts has been published.")).to_be_visible()
     check_axe(page)
 
     page.get_by_role("button", name="Upload a new version").click()
@@ -62,7 +63,8 @@ def test_a_publisher_uploads_versions_and_compares_a_document(live_server, any_p
         "Single person discount": "If you live alone you get 30% off."}))
     page.get_by_role("button", name="Publish").click()
     page.wait_for_url("**/documents/*/")
-    assert page.get_by_text("Version 2 of Council tax discounts has been published.").is_visible()
+    published = "Version 2 of Council tax discounts has been published."
+    expect(page.get_by_text(published)).to_be_visible()
 
     page.get_by_role("button", name="Compare versions").click()
     assert page.get_by_role("heading", level=1).inner_text() == (
@@ -99,12 +101,12 @@ def test_an_operator_adds_and_hides_a_topic(live_server, any_page, check_axe, to
     page.get_by_label("Where it sits").select_option(label="Under Bereavement")
     page.get_by_role("button", name="Save topic").click()
     page.wait_for_url("**/console/topics/")
-    assert page.get_by_role("link", name="Funeral costs").is_visible()
+    expect(page.get_by_role("link", name="Funeral costs")).to_be_visible()
 
     page.get_by_role("link", name="Funeral costs").click()
     check_axe(page)
     page.get_by_label("Show this topic to residents").uncheck()
     page.get_by_role("button", name="Save topic").click()
     page.wait_for_url("**/console/topics/")
-    assert page.get_by_text("Hidden").is_visible()
+    expect(page.get_by_text("Hidden")).to_be_visible()
     assert not Topic.objects.get(slug="funeral-costs").is_active

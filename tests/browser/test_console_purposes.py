@@ -2,6 +2,7 @@
 protection officer approves it, anyone reads it on the public page; no axe violations."""
 
 import pytest
+from playwright.sync_api import expect
 
 from agora.access.models import DataCategory, Purpose
 from agora.access.vocabulary import load_vocabulary
@@ -33,7 +34,7 @@ def test_admin_proposes_and_the_dpo_approves_a_purpose(live_server, any_page, ch
     signed_in(page, live_server, foodbank, Membership.Role.ADMIN)
     page.goto(base)
     assert page.get_by_role("heading", level=1).inner_text() == "Register of processing"
-    assert page.get_by_role("link", name="Emergency food support").is_visible()
+    expect(page.get_by_role("link", name="Emergency food support")).to_be_visible()
     check_axe(page)
 
     page.get_by_role("button", name="Propose a purpose").click()
@@ -45,14 +46,14 @@ def test_admin_proposes_and_the_dpo_approves_a_purpose(live_server, any_page, ch
     page.get_by_label("Whom the processing serves").fill("Clients who ask for debt advice.")
     page.get_by_role("button", name="Propose purpose").click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.get_by_role("link", name="Health is a special category").is_visible()
+    expect(summary.get_by_role("link", name="Health is a special category")).to_be_visible()
     check_axe(page)
 
     page.get_by_label("Health", exact=True).uncheck()
     page.get_by_label("Case history").check()
     page.get_by_role("button", name="Propose purpose").click()
     page.wait_for_url("**/purposes/*/")
-    assert page.get_by_text("Proposed", exact=True).first.is_visible()
+    expect(page.get_by_text("Proposed", exact=True).first).to_be_visible()
     check_axe(page)
 
     signed_in(page, live_server, foodbank, Membership.Role.DPO)
@@ -62,10 +63,10 @@ def test_admin_proposes_and_the_dpo_approves_a_purpose(live_server, any_page, ch
     check_axe(page)
     page.get_by_role("button", name="Approve").click()
     page.wait_for_url("**/purposes/*/")
-    assert page.get_by_text("Approved a purpose declaration").is_visible()
+    expect(page.get_by_text("Approved a purpose declaration")).to_be_visible()
 
     page.goto(f"{live_server.url}/how-organisations-use-information/riverton-food-bank/")
-    assert page.get_by_role("heading", name="Debt advice").is_visible()
+    expect(page.get_by_role("heading", name="Debt advice")).to_be_visible()
     check_axe(page)
 
 
@@ -74,5 +75,5 @@ def test_the_public_page_is_accessible(live_server, any_page, check_axe, foodban
     page.goto(f"{live_server.url}/how-organisations-use-information/")
     assert page.get_by_role("heading", level=1).inner_text() == (
         "How organisations use information")
-    assert page.get_by_role("link", name="Riverton Food Bank").is_visible()
+    expect(page.get_by_role("link", name="Riverton Food Bank")).to_be_visible()
     check_axe(page)

@@ -1,5 +1,6 @@
 """The sharing pages of the console in a real browser: journeys, and no axe-core violations."""
 
+import re
 import uuid
 from datetime import timedelta
 
@@ -7,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from agora.access.models import DataCategory, Purpose
 from agora.access.vocabulary import load_vocabulary
@@ -88,11 +90,11 @@ def test_caseworker_finds_a_person_and_sees_only_what_is_shared(
     check_axe(page)
 
     page.get_by_role("button", name="Find person").click()
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile(r"^Error: "))
     summary = page.locator(".govuk-error-summary")
-    assert summary.get_by_role(
+    expect(summary.get_by_role(
         "link", name="Enter the person's national identifier or their name"
-    ).is_visible()
+    )).to_be_visible()
     check_axe(page)
 
     page.get_by_label("Emergency food support").check()
@@ -101,9 +103,9 @@ def test_caseworker_finds_a_person_and_sees_only_what_is_shared(
 
     page.wait_for_url("**/people/*/?purpose=emergency-food-support")
     assert page.get_by_role("heading", level=1).inner_text() == "Amara Osei"
-    assert page.get_by_role("heading", name="Riverton Council").is_visible()
-    assert page.get_by_text("Tenancy at 4 Mill Lane").is_visible()
-    assert page.get_by_text("Food parcel referral").is_visible()
+    expect(page.get_by_role("heading", name="Riverton Council")).to_be_visible()
+    expect(page.get_by_text("Tenancy at 4 Mill Lane")).to_be_visible()
+    expect(page.get_by_text("Food parcel referral")).to_be_visible()
     assert "SECRET-NOTE" not in page.content()
     check_axe(page)
 
@@ -118,7 +120,7 @@ def test_caseworker_finds_a_person_and_sees_only_what_is_shared(
 
     page.wait_for_url("**/?purpose=debt-advice")
     # The agreement covers food support only: the council's record is gone, ours stays.
-    assert page.get_by_text("Food parcel referral").is_visible()
+    expect(page.get_by_text("Food parcel referral")).to_be_visible()
     assert "Tenancy" not in page.content()
     check_axe(page)
 
@@ -150,7 +152,7 @@ def test_dpo_reads_the_access_report_with_refusals_first(live_server, any_page, 
     page.get_by_role("group", name="From").get_by_label("Year").fill("2026")
     page.get_by_role("button", name="Apply filters").click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.get_by_role("link", name="From must be a real date").is_visible()
+    expect(summary.get_by_role("link", name="From must be a real date")).to_be_visible()
     check_axe(page)
 
 
@@ -184,7 +186,8 @@ def test_admin_proposes_and_approves_an_agreement(live_server, any_page, check_a
     page.get_by_role("button", name="Propose agreement").click()
 
     summary = page.locator(".govuk-error-summary")
-    assert summary.get_by_role("link", name="The agreement must end after it starts.").is_visible()
+    expect(summary.get_by_role(
+        "link", name="The agreement must end after it starts.")).to_be_visible()
     check_axe(page)
 
     valid_to = page.get_by_role("group", name="Valid until")
@@ -194,12 +197,12 @@ def test_admin_proposes_and_approves_an_agreement(live_server, any_page, check_a
     page.wait_for_url("**/agreements/*/")
     assert page.get_by_role("heading", level=1).inner_text().startswith(
         "Housing data for food support")
-    assert page.get_by_text("Draft", exact=True).is_visible()
+    expect(page.get_by_text("Draft", exact=True)).to_be_visible()
     check_axe(page)
 
     page.get_by_role("button", name="Approve").click()
     page.wait_for_url("**/agreements/*/")
-    assert page.get_by_text("Approved an agreement").is_visible()
+    expect(page.get_by_text("Approved an agreement")).to_be_visible()
 
     page.get_by_role("button", name="End agreement").click()
     assert page.get_by_role("heading", level=1).inner_text() == "End this agreement?"
@@ -207,7 +210,7 @@ def test_admin_proposes_and_approves_an_agreement(live_server, any_page, check_a
     page.get_by_label("Reason").fill("Proposed by mistake.")
     page.get_by_role("button", name="End agreement").click()
     page.wait_for_url("**/agreements/*/")
-    assert page.get_by_text("Ended", exact=True).first.is_visible()
+    expect(page.get_by_text("Ended", exact=True).first).to_be_visible()
 
 
 def test_dpo_overview_is_accessible(live_server, page, check_axe, council, foodbank):
@@ -216,5 +219,5 @@ def test_dpo_overview_is_accessible(live_server, page, check_axe, council, foodb
     signed_in(page, live_server, council, Membership.Role.DPO)
     page.goto(f"{live_server.url}/console/organisations/council/dpo/")
     assert page.get_by_role("heading", level=1).inner_text() == "Data protection"
-    assert page.get_by_text("1 agreement needs attention.").is_visible()
+    expect(page.get_by_text("1 agreement needs attention.")).to_be_visible()
     check_axe(page)

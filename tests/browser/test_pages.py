@@ -1,6 +1,9 @@
 """Every page a resident meets passes axe-core's WCAG 2.2 AA rules in a real browser."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.axe import assert_no_axe_violations
 from tests.browser.helpers import current_code, resident, sign_in_with_password
@@ -23,7 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_public_page_is_accessible(live_server, page, path, heading):
     page.goto(live_server.url + path)
     assert page.get_by_role("heading", level=1).inner_text() == heading
-    assert page.title().endswith("Agora")
+    expect(page).to_have_title(re.compile(r"Agora$"))
     assert_no_axe_violations(page)
 
 
@@ -34,7 +37,7 @@ def test_pages_load_govuk_frontend_styles_and_scripts(live_server, page):
     page.goto(live_server.url + "/accounts/login/")
     # GOV.UK Frontend ran: it marks the body and turns on the password's Show button.
     assert "govuk-frontend-supported" in page.locator("body").get_attribute("class")
-    assert page.get_by_role("button", name="Show password").is_visible()
+    expect(page.get_by_role("button", name="Show password")).to_be_visible()
     # The stylesheet applied: the service navigation has the brand background colour.
     background = page.locator(".govuk-service-navigation").evaluate(
         "el => getComputedStyle(el).backgroundColor"
@@ -48,7 +51,7 @@ def test_sign_in_errors_are_accessible(live_server, page):
     page.get_by_role("button", name="Sign in").click()
     summary = page.locator(".govuk-error-summary")
     assert summary.get_by_role("link", name="Enter email").get_attribute("href") == "#id_login"
-    assert page.title().startswith("Error: Sign in")
+    expect(page).to_have_title(re.compile(r"^Error: Sign in"))
     assert_no_axe_violations(page)
 
 
@@ -90,7 +93,7 @@ def test_totp_activation_page_is_accessible(live_server, page):
     page.get_by_role("button", name="Confirm").click()
     page.wait_for_url("**/accounts/2fa/totp/activate/")
     assert page.get_by_role("heading", level=1).inner_text() == "Set up an authenticator app"
-    assert page.get_by_role("img", name="QR code for your authenticator app").is_visible()
+    expect(page.get_by_role("img", name="QR code for your authenticator app")).to_be_visible()
     secret = page.locator("#authenticator_secret").inner_text().replace(" ", "")
     assert len(secret) >= 16
     assert_no_axe_violations(page)
@@ -98,7 +101,7 @@ def test_totp_activation_page_is_accessible(live_server, page):
     page.get_by_label("Authenticator code").fill(current_code(secret))
     page.get_by_role("button", name="Turn on").click()
     page.wait_for_load_state()
-    assert "Set up an authenticator app" not in page.title()
+    expect(page).not_to_have_title(re.compile(r"Set up an authenticator app"))
 
 
 def test_axe_check_reports_violations(page):

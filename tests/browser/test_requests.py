@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from agora.access.viewers import viewer_for_resident
 from agora.cases.models import Case
@@ -36,12 +37,12 @@ def test_a_caseworker_works_the_queue_and_the_resident_sees_it(live_server, page
                        now=timezone.now() - timedelta(days=12))
     signed_in(page, live_server, council, Membership.Role.CASEWORKER)
     page.goto(f"{live_server.url}/console/organisations/riverton-council/requests/")
-    assert page.get_by_role("link", name=late.reference).is_visible()
+    expect(page.get_by_role("link", name=late.reference)).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_role("link", name=late.reference).click()
     page.get_by_role("link", name="Change status").click()
     page.get_by_role("button", name="Change status").click()  # nothing chosen
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_label("Waiting for the resident").check()
     page.get_by_label("Note for the resident").fill("Please send your latest payslip.")
@@ -53,12 +54,12 @@ def test_a_caseworker_works_the_queue_and_the_resident_sees_it(live_server, page
     resident_page = browser.new_page()
     as_resident(resident_page, live_server, user)
     resident_page.goto(f"{live_server.url}/requests/")
-    assert resident_page.get_by_role("heading", name="Your requests", level=1).is_visible()
+    expect(resident_page.get_by_role("heading", name="Your requests", level=1)).to_be_visible()
     assert "We need something from you" in resident_page.content()
     assert_no_axe_violations(resident_page)
     resident_page.get_by_role("link", name=f"Open request {late.reference}").click()
     resident_page.get_by_role("button", name="Send message").click()  # empty
-    assert resident_page.locator(".govuk-error-summary").is_visible()
+    expect(resident_page.locator(".govuk-error-summary")).to_be_visible()
     assert_no_axe_violations(resident_page)
     resident_page.get_by_label("Your reply").fill("Sent by post yesterday.")
     resident_page.get_by_role("button", name="Send message").click()

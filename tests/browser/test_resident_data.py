@@ -1,6 +1,9 @@
 """The resident's data pages pass axe-core's WCAG 2.2 AA rules in a real browser."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from agora.access.models import DataCategory, Purpose
 from agora.access.vocabulary import load_vocabulary
@@ -42,11 +45,11 @@ def test_activity_list_is_accessible(live_server, page, ann):
     staff_entry(ann, organization=council, decision="deny", reason="No agreement covers it")
     open_as(page, live_server, ann, "/account/activity/")
     assert heading(page) == "Who has seen your data"
-    assert page.get_by_role("navigation", name="Pages of entries").is_visible()
+    expect(page.get_by_role("navigation", name="Pages of entries")).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_label("Result").select_option("deny")
     page.get_by_role("button", name="Apply filters").click()
-    assert page.get_by_text("1 entry match your filters").is_visible()
+    expect(page.get_by_text("1 entry match your filters")).to_be_visible()
     assert_no_axe_violations(page)
 
 
@@ -62,7 +65,7 @@ def test_activity_filters_and_pages_work_without_javascript(live_server, page_wi
     page.get_by_label("Organisation").select_option(label="Food bank")
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url("**organization=*")
-    assert page.get_by_text("1 entry match your filters").is_visible()
+    expect(page.get_by_text("1 entry match your filters")).to_be_visible()
 
 
 def test_verify_page_is_accessible(live_server, page, ann):
@@ -72,7 +75,7 @@ def test_verify_page_is_accessible(live_server, page, ann):
     open_as(page, live_server, ann, "/account/activity/")
     page.get_by_role("link", name=f"Check this entry (number {entry.seq})").click()
     assert heading(page) == "Check this log entry"
-    assert page.get_by_text("This entry is in the log the platform signed").is_visible()
+    expect(page.get_by_text("This entry is in the log the platform signed")).to_be_visible()
     assert_no_axe_violations(page)
 
 
@@ -83,7 +86,7 @@ def test_verify_page_of_a_tampered_entry_is_accessible(live_server, page, ann):
     tree_head_sign()
     tamper(entry, reason="nothing to see")
     open_as(page, live_server, ann, f"/account/activity/{entry.seq}/verify/")
-    assert page.get_by_role("alert").get_by_text("Not verified").is_visible()
+    expect(page.get_by_role("alert").get_by_text("Not verified")).to_be_visible()
     assert_no_axe_violations(page)
 
 
@@ -97,12 +100,12 @@ def test_an_entry_waiting_for_the_next_signed_head_says_so_and_is_accessible(
     assert page.get_by_text("Waiting for the next signed head", exact=True).count() == 1
     assert_no_axe_violations(page)
     page.get_by_role("link", name=f"Check this entry (number {newer.seq})").click()
-    assert page.get_by_role("heading", name="Waiting for the next signed head").is_visible()
+    expect(page.get_by_role("heading", name="Waiting for the next signed head")).to_be_visible()
     assert page.get_by_text("Not verified").count() == 0
     assert_no_axe_violations(page)
     tree_head_sign()  # the next head comes: the same page now verifies the entry
     page.reload()
-    assert page.get_by_text("This entry is in the log the platform signed").is_visible()
+    expect(page.get_by_text("This entry is in the log the platform signed")).to_be_visible()
 
 
 def test_download_page_is_accessible(live_server, page, ann):
@@ -157,7 +160,7 @@ def test_consents_list_is_accessible(live_server, page, ann, food_bank):
     given_consent(ann, food_bank)
     open_as(page, live_server, ann, "/account/consents/")
     assert heading(page) == "Your consents"
-    assert page.get_by_text("Active").is_visible()
+    expect(page.get_by_text("Active")).to_be_visible()
     assert_no_axe_violations(page)
 
 
@@ -173,11 +176,12 @@ def test_giving_consent_with_an_error_is_accessible(live_server, page, ann, food
     page.get_by_label("Year").fill("2001")
     page.get_by_role("button", name="Give consent").click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.get_by_role("link", name="Select at least one kind of information").is_visible()
+    expect(summary.get_by_role(
+        "link", name="Select at least one kind of information")).to_be_visible()
     assert summary.get_by_role("link", name="Expiry date must be in the future").get_attribute(
         "href"
     ) == "#id_expires_on_day"
-    assert page.title().startswith("Error: Give consent")
+    expect(page).to_have_title(re.compile(r"^Error: Give consent"))
     assert_no_axe_violations(page)
 
 
@@ -190,14 +194,14 @@ def test_giving_consent_works_without_javascript(live_server, page_without_js, a
     page.get_by_label("Housing", exact=True).check()
     page.get_by_label("Emergency food support").check()
     page.get_by_role("button", name="Give consent").click()
-    assert page.get_by_text("You have given consent to Riverton Food Bank").is_visible()
-    assert page.get_by_text("Signature verified").is_visible()
+    expect(page.get_by_text("You have given consent to Riverton Food Bank")).to_be_visible()
+    expect(page.get_by_text("Signature verified")).to_be_visible()
 
 
 def test_receipt_is_accessible(live_server, page, ann, food_bank):
     consent = given_consent(ann, food_bank)
     open_as(page, live_server, ann, f"/account/consents/{consent.public_id}/")
-    assert page.get_by_text("Signature verified").is_visible()
+    expect(page.get_by_text("Signature verified")).to_be_visible()
     assert_no_axe_violations(page)
 
 
@@ -208,6 +212,6 @@ def test_withdraw_confirmation_is_accessible(live_server, page, ann, food_bank):
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Withdraw consent").click()
     page.wait_for_url("**/account/consents/")
-    assert page.get_by_role("alert").get_by_text("It takes effect at once").is_visible()
-    assert page.get_by_text("Withdrawn", exact=True).first.is_visible()
+    expect(page.get_by_role("alert").get_by_text("It takes effect at once")).to_be_visible()
+    expect(page.get_by_text("Withdrawn", exact=True).first).to_be_visible()
     assert_no_axe_violations(page)
