@@ -10,7 +10,13 @@ from agora.access.models import Agreement, DataCategory, Purpose
 from agora.audit.models import LogEntry
 from agora.organizations.models import Membership
 from tests.console.test_views import error_summary, sign_in, success_banner
-from tests.factories import AgreementFactory, MembershipFactory, OrganizationFactory, UserFactory
+from tests.factories import (
+    AgreementFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    UserFactory,
+    declare,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vocabulary")]
 
@@ -144,6 +150,18 @@ def test_propose_form_shows_purposes_with_plain_descriptions(client, council):
     assert "Deciding who gets social housing and which home suits them." in html
     assert "Covers special categories under Art. 9(2)(h) health or social care." in html
     assert 'name="valid_from_0"' in html and 'inputmode="numeric"' in html
+
+
+def test_propose_form_offers_only_declared_purposes_and_says_who_declared_them(client):
+    council = OrganizationFactory(name="Riverton Council", slug="council")
+    declare(council, "housing-allocation", ("housing",))
+    declare(OrganizationFactory(name="Riverton Food Bank", kind="ngo"),
+            "emergency-food-support", ("housing",))
+    sign_in(client, member(council))
+    html = client.get(url("agreement_new", council)).content.decode()
+    assert 'value="housing-allocation"' in html and 'value="emergency-food-support"' in html
+    assert 'value="fraud-prevention"' not in html  # nobody declared it
+    assert "Declared by Riverton Food Bank." in html and "Declared by Riverton Council." in html
 
 
 @pytest.mark.parametrize(

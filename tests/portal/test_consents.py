@@ -156,6 +156,8 @@ def test_bad_input_is_shown_and_nothing_is_written(client, ann, food_bank, chang
 ])
 def test_a_purpose_the_recipient_has_not_declared_is_refused(client, ann, food_bank, purpose,
                                                              categories, message):
+    declare(OrganizationFactory(name="Riverton Health Board"), "healthcare-provision",
+            ("health",))  # offered, since an organisation declared it; not the food bank
     before = LogEntry.objects.count()
     response = client.post(reverse("portal:consent_new"),
                            form_data(food_bank, purpose=purpose, categories=categories))
@@ -164,6 +166,17 @@ def test_a_purpose_the_recipient_has_not_declared_is_refused(client, ann, food_b
     assert message in text(response)
     assert not Consent.objects.exists()
     assert LogEntry.objects.count() == before
+
+
+def test_only_purposes_some_organisation_declared_are_offered(client, ann, food_bank):
+    html = client.get(reverse("portal:consent_new")).content.decode()
+    assert 'value="emergency-food-support"' in html and 'value="social-care-support"' in html
+    assert 'value="fraud-prevention"' not in html  # nobody declared it
+    before = LogEntry.objects.count()
+    response = client.post(reverse("portal:consent_new"),
+                           form_data(food_bank, purpose="fraud-prevention"))
+    assert "Select a purpose from the list" in text(response)
+    assert not Consent.objects.exists() and LogEntry.objects.count() == before
 
 
 def test_an_inactive_recipient_is_refused(client, ann):

@@ -140,6 +140,19 @@ def declared_purposes(*, organization: Organization | None) -> QuerySet[Purpose]
     ).distinct()
 
 
+def purposes_declared_anywhere() -> dict[str, list[str]]:
+    """Return each purpose some active organisation has declared, code → the declarers' names.
+
+    Forms that name a recipient's purpose (agreements, consents) offer only these: a
+    purpose nobody declared could never be accepted for any recipient.
+    """
+    declarers: dict[str, list[str]] = {}
+    for code, name in declarations_in_force().values_list(
+            "purpose__code", "organization__name"):
+        declarers.setdefault(code, []).append(name)
+    return declarers
+
+
 def declarations_in_force(*, organization: Organization | None = None
                           ) -> QuerySet[PurposeDeclaration]:
     """Return the approved declarations (of one organisation, or of every active one)."""

@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 
 from agora.access.models import DataCategory, LegalBasis, Purpose
+from agora.access.register import purposes_declared_anywhere
 from agora.organizations.models import Organization
 
 
@@ -190,7 +191,9 @@ class AgreementProposeForm(forms.Form):
     categories = data_categories_field("Categories of data shared")
     purposes = forms.ModelMultipleChoiceField(
         label="Purposes the recipient may use the data for",
-        queryset=Purpose.objects.all(),
+        help_text="Only purposes that an organisation has declared are listed; the recipient "
+                  "must have declared each one you choose.",
+        queryset=Purpose.objects.none(),
         to_field_name="code",
         widget=HintedCheckboxSelectMultiple,
         error_messages={"required": "Choose at least one purpose",
@@ -222,7 +225,13 @@ class AgreementProposeForm(forms.Form):
         self.fields["other"].queryset = Organization.objects.filter(is_active=True).exclude(
             pk=organization.pk
         )
+        declarers = purposes_declared_anywhere()
+        self.fields["purposes"].queryset = Purpose.objects.filter(code__in=declarers)
         hint_options(self)
+        hints = self.fields["purposes"].widget.hints
+        for code, names in declarers.items():
+            if code in hints:
+                hints[code] += f" Declared by {', '.join(names)}."
 
     def clean_fields_allowed(self) -> list[str]:
         names: list[str] = []

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from agora.access.models import DataCategory, Purpose
+from agora.access.register import purposes_declared_anywhere
 from agora.audit.models import LogEntry
 from agora.core.exceptions import AgoraError
 from agora.organizations.models import Organization
@@ -194,6 +195,8 @@ class ConsentGiveForm(forms.Form):
             "initial", {"expires_on": today + datetime.timedelta(days=CONSENT_DEFAULT_DAYS)}
         )
         super().__init__(*args, **kwargs)
+        self.fields["purpose"].queryset = Purpose.objects.filter(
+            code__in=purposes_declared_anywhere()).order_by("name")
 
     def clean_expires_on(self) -> datetime.date:
         expires_on = self.cleaned_data["expires_on"]
