@@ -42,7 +42,7 @@ test: setup
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests bench
-	$(BIN)/lint-imports
+	PYTHONPATH=src $(BIN)/lint-imports
 
 test-sqlite: setup
 	scripts/run-tests sqlite
