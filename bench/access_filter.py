@@ -31,6 +31,7 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from bench.bulk import bulk_rows
 from bench.throwaway import BENCH_DIR, SCALE, Throwaway
 
 DATABASES = Throwaway(sqlite_name="access.sqlite3", postgres_db="agora_bench_access")
@@ -74,36 +75,6 @@ def _when(rng: random.Random, days_back: float, days_forward: float = 0) -> date
     return NOW + timedelta(days=rng.uniform(-days_back, days_forward))
 
 
-def _bulk_rows(table: str, columns: list[str], rows) -> None:
-    """Insert rows (an iterable of tuples) fast: COPY on PostgreSQL, executemany on SQLite."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        sql = (f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 (fixed names)
-               f"VALUES ({', '.join(['?'] * len(columns))})")
-        raw = connection.connection
-        rows = iter(rows)
-        while chunk := [row for _, row in zip(range(BATCH), rows, strict=False)]:
-            raw.executemany(sql, [_sqlite_row(row) for row in chunk])
-
-
-def _sqlite_row(row: tuple) -> tuple:
-    # SQLite stores UUIDs as 32 hex digits and datetimes as naive UTC text, as Django does.
-    out = []
-    for value in row:
-        if isinstance(value, uuid.UUID):
-            value = value.hex
-        elif isinstance(value, datetime):
-            value = value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
-        out.append(value)
-    return tuple(out)
-
-
 def build_world(rng: random.Random) -> dict:
     """Create the organisations, people, records, agreements and consents; return handles."""
     from django.db import connection, transaction
@@ -136,7 +107,7 @@ def build_world(rng: random.Random) -> dict:
     began = time.perf_counter()
     people = SIZES["people"]
     with transaction.atomic():
-        _bulk_rows("people_person",
+        bulk_rows("people_person",
                    ["public_id", "given_name", "family_name", "email", "phone",
                     "household_role", "created_at"],
                    ((uuid.UUID(int=rng.getrandbits(128)), f"Given{n}", f"Family{n % 5000}",
@@ -174,7 +145,7 @@ def build_world(rng: random.Random) -> dict:
                    updated - timedelta(days=rng.random() * 90), updated)
 
     with transaction.atomic():
-        _bulk_rows("records_record",
+        bulk_rows("records_record",
                    ["public_id", "owner_id", "subject_id", "category_id", "classification",
                     "restricted_roles", "title", "fields", "external_ref", "created_at",
                     "updated_at"], records())

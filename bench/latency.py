@@ -51,6 +51,7 @@ from types import SimpleNamespace
 
 from bench import access_filter
 from bench.audit_log import machine
+from bench.bulk import bulk_rows
 from bench.throwaway import BENCH_DIR, SCALE, Throwaway
 
 # A kept world is kept per scale, so a small one is never taken for the full one.
@@ -197,7 +198,7 @@ def _load_log(rng: random.Random) -> None:
         # Entries appended by an earlier run of the records' scenarios (AGORA_BENCH_NO_LOG).
         for table in ("audit_treehead", "audit_lognode", "audit_logentry"):
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (fixed names)
-        access_filter._bulk_rows("audit_logentry", columns, _log_rows(rng))
+        bulk_rows("audit_logentry", columns, _log_rows(rng))
         for _, sql in indexes:
             cursor.execute(sql)
         cursor.execute("DELETE FROM audit_logstate")

@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench import httpload
+from bench.bulk import bulk_rows
 from bench.throwaway import BENCH_DIR, PROJECT, SCALE, Throwaway
 
 DATABASES = Throwaway(sqlite_name="requests.sqlite3", postgres_db=os.environ.get(
@@ -60,39 +61,6 @@ EVENT_COLUMNS = [
 ]
 OPEN_STATUSES = [("received", 35), ("in-progress", 45), ("waiting-for-you", 20)]
 CLOSED_STATUSES = [("approved", 50), ("refused", 20), ("completed", 25), ("withdrawn", 5)]
-
-
-def _bulk(table: str, columns: list[str], rows) -> None:
-    """Insert rows fast: COPY on PostgreSQL, executemany on SQLite (as access_filter does)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        sql = (f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 (fixed names)
-               f"VALUES ({', '.join(['?'] * len(columns))})")
-        raw = connection.connection
-        rows = iter(rows)
-        while chunk := [row for _, row in zip(range(BATCH), rows, strict=False)]:
-            raw.executemany(sql, [_sqlite_row(row) for row in chunk])
-
-
-def _sqlite_row(row: tuple) -> tuple:
-    out = []
-    for value in row:
-        if isinstance(value, uuid.UUID):
-            value = value.hex
-        elif isinstance(value, datetime):
-            value = value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
-        elif isinstance(value, timedelta):
-            value = int(value.total_seconds() * 1_000_000)
-        elif isinstance(value, bool):
-            value = int(value)
-        out.append(value)
-    return tuple(out)
 
 
 def _rng(seed: float) -> random.Random:
@@ -171,14 +139,14 @@ def build_world(which: str, rng: random.Random) -> dict:
                        "Could you tell us your landlord's name?", True, "", "", "")
 
     with transaction.atomic():
-        _bulk("cases_case", CASE_COLUMNS, cases())
+        bulk_rows("cases_case", CASE_COLUMNS, cases())
     cases_seconds = time.monotonic() - started
     with connection.cursor() as cursor:
         cursor.execute("SELECT MIN(id), MAX(id) FROM cases_case")
         first, last = cursor.fetchone()
     assert last - first + 1 == total, "case ids are not dense"
     with transaction.atomic():
-        _bulk("cases_caseevent", EVENT_COLUMNS, events(first))
+        bulk_rows("cases_caseevent", EVENT_COLUMNS, events(first))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
         cursor.execute("SELECT COUNT(*) FROM cases_caseevent")
