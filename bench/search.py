@@ -280,7 +280,7 @@ def index_size() -> dict:
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_relation_size('search_section_vector'), "
+            cursor.execute("SELECT pg_relation_size('search_section_vector_topics'), "
                            "pg_total_relation_size('search_indexedsection')")
             index, table = cursor.fetchone()
         else:

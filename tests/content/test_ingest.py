@@ -155,3 +155,16 @@ def test_a_file_failing_inside_its_batch_is_refused_alone_and_its_words_not_coun
                                                                         "Swimming pool"]
     assert Term.objects.get(term="monday").frequency == 2  # in every file, counted twice
     assert not Term.objects.filter(term="gym").exists()
+
+
+def test_two_files_of_one_batch_naming_one_document_make_two_versions(council, tmp_path):
+    url = "https://riverton.example/library"
+    (tmp_path / "a.md").write_bytes(markdown("Library", SECTIONS, source_url=url))
+    (tmp_path / "b.md").write_bytes(markdown("Library", {"Opening hours": "Closed."},
+                                             source_url=url))
+    report = run([tmp_path], council)
+    assert (report.created, report.new_versions, report.refused) == (1, 1, [])
+    document = Document.objects.get()
+    assert document.current_version.number == 2
+    indexed = IndexedSection.objects.filter(document_key=document.pk)
+    assert [section.body for section in indexed] == ["Closed."]  # the current version only

@@ -183,7 +183,12 @@ def test_a_document_filed_under_another_topic_moves_between_topic_filters(hub, c
 
 @pytest.fixture
 def broad_hub(council, foodbank, monkeypatch):
-    """Eight pages that mention parking, one titled so; counted exactly only up to three."""
+    """Eight pages that mention parking, one titled so; counted exactly only up to four.
+
+    Four, not fewer: the sample is the first matches in the table's physical order, which
+    rows left by earlier tests can change; five distinct documents fill a page of five
+    whether or not the titled one is among them.
+    """
     import agora.search.query
 
     for number in range(6):
@@ -199,7 +204,7 @@ def broad_hub(council, foodbank, monkeypatch):
     publish(council, "enforcement", "Parking enforcement manual", {
         "Wardens": "Wardens check permits in every parking zone.",
     }, classification="internal")
-    monkeypatch.setattr(agora.search.query, "EXACT_UP_TO", 3)
+    monkeypatch.setattr(agora.search.query, "EXACT_UP_TO", 4)
 
 
 def test_a_broad_query_puts_title_and_heading_matches_first_and_says_counts_are_bounds(
@@ -207,7 +212,7 @@ def test_a_broad_query_puts_title_and_heading_matches_first_and_says_counts_are_
 ):
     result = hub_search(reader=anonymous_reader(), query="parking", limit=5)
     assert result.search.total_exact is False
-    assert 3 <= result.search.total <= 8  # at least the sections counted; never more than exist
+    assert 4 <= result.search.total <= 8  # at least the sections counted; never more than exist
     assert titles(result)[0] == "Resident parking permits"
     assert "Parking enforcement manual" not in titles(result)  # still only what the reader may read
     assert len(result.hits) == 5  # the page is filled from the counted matches

@@ -76,7 +76,7 @@ def search(request: HttpRequest, params: Query[SearchQuery]) -> SearchOut:
                 id=hit.document.public_id, title=hit.document.title,
                 section=hit.section_heading, snippet=str(hit.snippet), url=base + hit.url,
                 source_url=hit.document.source_url, owner=hit.document.owner.slug,
-                topics=[topic.slug for topic in hit.document.topics.all()],
+                topics=list(hit.topics),
                 kind=hit.document.kind, updated_at=hit.document.updated_at,
             )
             for hit in result.hits

@@ -333,11 +333,17 @@ def documents_publish(
             prepared[index] = ready
     if prepared:
         with transaction.atomic(), terms_batch() as terms:
+            # One query for the batch's keys: a key with no document needs no locking read.
+            known = set(Document.objects.filter(
+                owner=owner, source_key__in=[ready.key for ready in prepared.values()],
+            ).values_list("source_key", flat=True))
             for index, ready in prepared.items():
                 try:
                     with transaction.atomic(), terms.savepoint():
                         outcomes[index] = _publish_locked(actor=actor, owner=owner,
-                                                          prepared=ready)
+                                                          prepared=ready,
+                                                          new=ready.key not in known)
+                    known.add(ready.key)  # two files of a batch may name one document
                 except IntegrityError as error:
                     outcomes[index] = _conflict(ready.key, error)
                 except AgoraError as error:
@@ -345,9 +351,17 @@ def documents_publish(
     return [outcome for outcome in outcomes if outcome is not None]
 
 
-def _publish_locked(*, actor, owner: Organization, prepared: _Prepared) -> Published:
+def _publish_locked(
+    *, actor, owner: Organization, prepared: _Prepared, new: bool = False,
+) -> Published:
+    """Write the prepared file as a version of the owner's document at its key.
+
+    `new`: the caller found no document at the key in this transaction, so there is no row
+    to lock. A document another publish creates meanwhile makes the insert fail on the
+    unique (owner, source key), as it would after a locking read that found nothing.
+    """
     key, digest, extracted = prepared.key, prepared.digest, prepared.extracted
-    document = (
+    document = None if new else (
         Document.objects.select_for_update(of=("self",)).select_related("current_version")
         .filter(owner=owner, source_key=key).first()
     )

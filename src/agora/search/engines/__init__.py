@@ -3,8 +3,8 @@
 `engine()` picks the one for the database in use: SQLite FTS5 or PostgreSQL full text.
 An engine answers four questions for `search.query`: how to match words (FROM, WHERE and
 a score to sort by, higher better), how to cut highlighted snippets, how to name a row's
-year, and what to do after a document's rows are written. Another engine (OpenSearch,
-say) would implement the same methods.
+year, and how to write a document's rows (PostgreSQL computes its columns as it inserts).
+Another engine (OpenSearch, say) would implement the same methods.
 """
 
 from django.db import connection

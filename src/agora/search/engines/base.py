@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import connection
 from django.utils.html import escape
@@ -14,6 +15,28 @@ from agora.search.words import Group
 # indexed text in any meaningful way and are swapped for <mark> after escaping.
 MARK_START, MARK_END = "\ue000", "\ue001"
 ELLIPSIS = "\u2026"
+
+
+@dataclass(frozen=True)
+class DocumentEntry:
+    """What the index needs to know about a document, whatever app it comes from."""
+
+    key: int
+    owner_id: int
+    classification: str
+    restricted_roles: str
+    kind: str
+    updated_at: datetime
+    title: str
+    topic_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class SectionEntry:
+    key: int
+    heading: str
+    anchor: str
+    body: str
 
 
 @dataclass(frozen=True)
@@ -81,5 +104,25 @@ class Engine:
         """Return SQL giving the four-digit year (text) of a datetime column."""
         raise NotImplementedError
 
-    def after_write(self, document_key: int) -> None:
-        """Finish indexing a document's freshly written rows (PostgreSQL fills vectors)."""
+    def rows_write(self, document: DocumentEntry, sections: list[SectionEntry]) -> None:
+        """Write a document's rows (it has none): its sections, and its topics.
+
+        Here through the ORM (SQLite's triggers fill FTS5); PostgreSQL writes the engine's
+        columns in the same statement.
+        """
+        from agora.search.models import IndexedSection, IndexedTopic
+
+        IndexedSection.objects.bulk_create(
+            IndexedSection(
+                document_key=document.key, section_key=section.key, owner_id=document.owner_id,
+                classification=document.classification,
+                restricted_roles=document.restricted_roles, kind=document.kind,
+                updated_at=document.updated_at, title=document.title,
+                heading=section.heading, anchor=section.anchor, body=section.body,
+            )
+            for section in sections
+        )
+        IndexedTopic.objects.bulk_create(
+            IndexedTopic(document_key=document.key, topic_id=topic_id)
+            for topic_id in document.topic_ids
+        )
