@@ -82,7 +82,7 @@ def test_the_command_writes_a_report_with_both_parts_and_the_times(riverton_hub,
     result = CliRunner().invoke(app, ["answers", "eval", str(QUESTIONS), "--report", str(report)])
     assert result.exit_code == 0, result.output
     text = report.read_text()
-    for expected in ("all: 164 questions", "tune:", "held-out:", "wrong confident answers",
+    for expected in ("all: 166 questions", "tune:", "held-out:", "wrong confident answers",
                      "p95", "By topic", "council-tax:", "Cited topic by question topic",
                      "bin-collections: bin-collections"):
         assert expected in text
