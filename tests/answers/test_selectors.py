@@ -85,6 +85,11 @@ def test_the_kind_of_fact_asked_decides_not_only_the_words(guidance, council):
     answer = ask("where do i apply for a blue badge")
     assert answer.status == "answered"
     assert "online or at the civic centre" in answer.answer
+    # "Tell us" is a way in, as a form or a number is.
+    publish(council, "fly", "Report fly-tipping", {
+        "How to report": "Tell us where the rubbish is and what it is.",
+        "Penalties": "Fly-tipping can lead to a £400 fixed penalty."})
+    assert "Tell us where" in ask("how do i report fly tipping").answer
 
 
 def test_another_place_is_abstained_not_answered_from_a_neighbouring_page(guidance):

@@ -73,6 +73,11 @@ FACTS: dict[Want, re.Pattern] = {
                          r"must|responsible|landlord|over|under|aged)\b", re.IGNORECASE),
     Want.HOW: re.compile(r"\b(apply|online|form|book|report|call|visit|ask|bring|register|"
                          r"fill in|contact|collect)\b", re.IGNORECASE),
+    # The way in to a service: "tell us", "email", "write to" as well as the ways of
+    # "how" (a number, a place or a website also count: `has_fact`).
+    Want.APPLY: re.compile(r"\b(apply|online|form|book|report|call|visit|ask|register|"
+                           r"fill in|contact|tell us|let us know|email|write to|"
+                           r"in writing|sign up|subscribe)\b", re.IGNORECASE),
 }
 
 
@@ -149,7 +154,8 @@ def term_found(term: Term, stems: list[str], stem_set: set[str]) -> bool:
 def has_fact(want: Want, text: str) -> bool:
     """Say whether a text states a fact of the kind wanted."""
     if want is Want.APPLY:  # the way in: online, a form, a visit, a number, a place
-        return any(has_fact(kind, text) for kind in (Want.HOW, Want.CONTACT, Want.WHERE))
+        return any(FACTS[kind].search(text) for kind in (Want.APPLY, Want.CONTACT,
+                                                          Want.WHERE))
     pattern = FACTS.get(want)
     if not pattern or not pattern.search(text):
         return False
