@@ -77,6 +77,9 @@ class Retrieved:
     candidates: list[Candidate] = field(default_factory=list)
     related: list[Hit] = field(default_factory=list)
     documents: dict[int, Document] = field(default_factory=dict)
+    # The stems of each section's heading and text, by section id: a wider search scores
+    # the first documents' sections again.
+    stems: dict[int, list[str]] = field(default_factory=dict)
 
 
 def _variants(word: str) -> list[str]:
@@ -179,7 +182,7 @@ def own_figures(question: str) -> set[str]:
     return {a or b for a, b in OWN_FIGURE.findall(" ".join(words_of(question)))}
 
 
-def _coverage(document: Document, section: Section, terms: list[Term],
+def _coverage(document: Document, section: Section, body: list[str], terms: list[Term],
               weights: dict[str, float], elsewhere: set[str],
               own: frozenset[str] = frozenset(),
               paraphrasable: frozenset[str] = frozenset()) -> tuple[float, list[str]]:
@@ -194,7 +197,6 @@ def _coverage(document: Document, section: Section, terms: list[Term],
     word of `paraphrasable` that the section lacks counts almost in full when the section
     uses a close word ("return" for "come back"; `answers.embeddings`).
     """
-    body = stems_of(" ".join([section.heading, section.text]))
     head, qualifier = _title_parts(document.title)
     # Who publishes the page is part of what it says ("Riverton Energy's number").
     head_stems = stems_of(f"{head} {document.owner.name}")
@@ -302,14 +304,17 @@ def _score_sections(retrieved: Retrieved, reader: DocumentReader, question: str,
     sections = _sections(found)
     in_document: dict[int, set[str]] = {}
     for section in sections:
-        stems = stems_of(" ".join([section.heading, section.text]))
+        if section.pk not in retrieved.stems:
+            retrieved.stems[section.pk] = stems_of(" ".join([section.heading, section.text]))
+        stems = retrieved.stems[section.pk]
         held = {t.word for t in terms if term_found(t, stems, set(stems))}
         in_document.setdefault(section.version_id, set()).update(held)
     for section in sections:
         document = by_version[section.version_id]
         if _is_title_only(document, section):
             continue
-        coverage, missing = _coverage(document, section, terms, weights,
+        coverage, missing = _coverage(document, section, retrieved.stems[section.pk], terms,
+                                      weights,
                                       in_document[section.version_id], own, paraphrasable)
         if document.kind == Document.Kind.DATASET:
             coverage *= DATASET_DISCOUNT
