@@ -57,7 +57,8 @@ bench: setup
 ## lock: re-resolve requirements/lock.txt (with hashes) after changing pyproject.toml.
 lock: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet uv
-	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra embeddings --generate-hashes \
+		--python-version 3.11 \
 		-o requirements/lock.txt
 
 clean:

@@ -18,3 +18,7 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+
+# The suite tests the lexical answers that must work with no model; the embeddings extra
+# is tested where a test turns it on (tests/answers/test_embeddings.py).
+ANSWERS_EMBEDDINGS = False

@@ -263,6 +263,10 @@ CONTENT_MAX_BYTES = env.int("AGORA_CONTENT_MAX_BYTES", default=20 * 1024 * 1024)
 # AGORA_SEARCH_LANGUAGE: PostgreSQL's text search configuration for the hub (english).
 SEARCH_LANGUAGE = env.str("AGORA_SEARCH_LANGUAGE", default="english")
 
+# AGORA_ANSWERS_EMBEDDINGS: re-rank answers with the word embeddings of the optional
+# `embeddings` extra when it is installed (on by default; off, lexical scoring alone).
+ANSWERS_EMBEDDINGS = env.bool("AGORA_ANSWERS_EMBEDDINGS", default=True)
+
 # AGORA_MAX_BODY_BYTES: request bodies above this size are refused with 413.
 # Request bodies: anything larger is refused with 413 before a handler sees it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("AGORA_MAX_BODY_BYTES", default=1_048_576)

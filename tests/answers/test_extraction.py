@@ -53,3 +53,34 @@ def test_how_long_it_takes_is_not_any_duration():
     text = "Report online. We inspect within 5 working days."
     found = extract(text, "how long does an inspection take", Want.TAKES)
     assert found.fact and "within 5 working days" in found.answer
+
+
+def test_the_readers_own_deadline_is_not_how_long_the_service_takes():
+    # "Ask … within one month" tells the reader what to do by when: it is how long they
+    # have got, not how long a mandatory reconsideration takes.
+    text = "Ask the Benefits Agency to look again within one month of the decision letter."
+    assert not extract(text, "how long does mandatory reconsideration take", Want.TAKES).fact
+    found = extract(text, "how long have i got to ask for a mandatory reconsideration",
+                    Want.DURATION)
+    assert found.fact and "within one month" in found.answer
+
+
+def test_where_wants_a_place_a_website_an_office_or_a_form():
+    text = ("People who cannot walk far can get one. A blue badge costs £10 and lasts up to "
+            "3 years.")
+    assert not extract(text, "where do i apply for a blue badge", Want.WHERE).fact
+    for place in ("Apply online at www.riverton.example/badge.", "Apply at the civic centre.",
+                  "Fill in the blue badge form.", "Apply at Riverside Library."):
+        found = extract(f"{text} {place}", "where do i apply for a blue badge", Want.WHERE)
+        assert found.fact and place in found.answer, place
+
+
+def test_how_long_wants_a_length_of_time_and_when_a_day_or_a_deadline():
+    text = "A blue badge costs £10 and lasts up to 3 years."
+    assert extract(text, "how long does a blue badge last", Want.DURATION).fact
+    assert not extract(text, "when can i apply for a blue badge", Want.WHEN).fact
+    # "£45 a year" is a rate, not a length of time.
+    assert not extract("Garden waste costs £45 a year.", "how long is garden waste",
+                       Want.DURATION).fact
+    assert extract("Register a birth within 42 days.", "when do i register a birth",
+                   Want.WHEN).fact

@@ -63,6 +63,35 @@ def test_the_askers_own_figure_needs_a_limit_on_the_page(guidance, council):
     assert ask("im 70 can i get a blue badge").status == "abstained"
 
 
+def test_the_kind_of_fact_asked_decides_not_only_the_words(guidance, council):
+    publish(council, "badge", "Apply for a blue badge", {
+        "Who can get one": "People who cannot walk far or are registered blind.",
+        "Cost": "A blue badge costs £10 and lasts up to 3 years."})
+    publish(council, "appeals", "Challenging a benefit decision", {
+        "Mandatory reconsideration": "Ask the Benefits Agency to look again within one month "
+            "of the decision letter."})
+    assert "£10" in ask("how much is a blue badge").answer
+    assert "3 years" in ask("how long does a blue badge last").answer
+    # The page says neither where to apply nor how long a reconsideration takes: the
+    # cost and the resident's own deadline are not answers to them.
+    assert ask("where do i apply for a blue badge").status == "abstained"
+    assert ask("how do i apply for a blue badge").status == "abstained"
+    assert ask("how long does mandatory reconsideration take").status == "abstained"
+    assert "one month" in ask("how long have i got to ask for a mandatory reconsideration").answer
+    publish(council, "badge", "Apply for a blue badge", {
+        "Who can get one": "People who cannot walk far or are registered blind.",
+        "How to apply": "Apply online or at the civic centre on Market Street.",
+        "Cost": "A blue badge costs £10 and lasts up to 3 years."})
+    answer = ask("where do i apply for a blue badge")
+    assert answer.status == "answered"
+    assert "online or at the civic centre" in answer.answer
+    # "Tell us" is a way in, as a form or a number is.
+    publish(council, "fly", "Report fly-tipping", {
+        "How to report": "Tell us where the rubbish is and what it is.",
+        "Penalties": "Fly-tipping can lead to a £400 fixed penalty."})
+    assert "Tell us where" in ask("how do i report fly tipping").answer
+
+
 def test_another_place_is_abstained_not_answered_from_a_neighbouring_page(guidance):
     answer = ask("bin day in leeds")
     assert answer.status == "abstained"

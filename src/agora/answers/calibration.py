@@ -15,7 +15,7 @@ from bisect import bisect_right
 # (lowest raw score of the bin, confidence). Made by `agora answers calibrate` on the
 # tuning part of src/agora/demo/answer_questions.jsonl; see docs/decisions.md 37.
 TABLE: list[tuple[float, float]] = [
-    (0.0, 0.033), (0.5, 0.333), (0.7, 0.6), (0.99, 0.96),
+    (0.0, 0.033), (0.5, 0.333), (0.7, 0.429), (0.9, 0.5), (0.99, 0.96),
 ]
 # Answer only when right at least three times in four: a wrong answer is taken to cost
 # three times what an abstention costs (decision 37), so answering pays from p = 3/4.

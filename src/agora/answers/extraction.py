@@ -21,6 +21,7 @@ ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "no.", "approx.")
 MONTHS = ("january|february|march|april|may|june|july|august|september|october|november"
           "|december")
 DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+NUMBER = r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|several"
 
 FACTS: dict[Want, re.Pattern] = {
     Want.AMOUNT: re.compile(r"£\s?\d|\bGBP\s?\d|\d\s?%|\bper cent\b|\bfree\b|\d+p\b",
@@ -36,16 +37,30 @@ FACTS: dict[Want, re.Pattern] = {
         r"minutes?)\b", re.IGNORECASE),
     Want.NEED: re.compile(r"\b(need|bring|proof|documents?|ID|details|statements?|"
                           r"certificate)\b", re.IGNORECASE),
+    # A length of time: "lasts up to 3 years", "within 21 days", "for 56 days" ("£45 a
+    # year" is a rate, so a number must say how many).
+    Want.DURATION: re.compile(
+        rf"\b({NUMBER})\s+(working\s+)?(days?|weeks?|months?|years?|hours?|minutes?)\b"
+        r"|\bfortnight\b|\bovernight\b", re.IGNORECASE),
+    # A day, an hour, a month, how often, or a length of time counted from something
+    # ("within 21 days", "5 weeks after you claim"); "lasts up to 3 years" says how long,
+    # not when.
     Want.WHEN: re.compile(
-        rf"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(working\s+)?"
-        rf"(days?|weeks?|months?|years?|hours?|minutes?)\b|\b({DAYS})s?\b|\b\d{{1,2}}(:\d\d)?\s?(am|pm)\b|\bnoon\b|\b({MONTHS})\b"
+        rf"\b({DAYS})s?\b|\b\d{{1,2}}(:\d\d)?\s?(am|pm)\b|\bnoon\b|\b({MONTHS})\b"
         r"|\b(weekly|daily|monthly|yearly|fortnightly|alternate weeks|24 hours)\b"
         r"|\b(every|each) (day|week|month|year|weekday)\b"
-        r"|\b(within|before|after|until|by|from) (\d|the day|the date)", re.IGNORECASE),
+        rf"|\b(within|before|after|until|by|from|in) (\d|the day|the date|({NUMBER})\s)"
+        rf"|\b({NUMBER})\s+(working\s+)?(days?|weeks?|months?|years?|hours?)\s+"
+        r"(after|before|from|of)\b", re.IGNORECASE),
+    # Where: a named place, a postcode, an office, a website or a form ("where do I
+    # apply for a blue badge" is not answered by what it costs).
     Want.WHERE: re.compile(
         r"\b[A-Z][a-z]+('s)? (Road|Street|Lane|Avenue|Square|Walk|Rise|Hill|Court|Way|Close|"
         r"Place|Hall|Centre|Library|Church|Mosque)\b|\b[A-Z]{1,2}\d{1,2}[A-Z]?\s?\d[A-Z]{2}\b"
-        r"|\bonline\b|\bany of our\b"),
+        r"|\bhttps?://\S+|\bwww\.\S+|\b[\w-]+\.(gov\.uk|org\.uk|co\.uk|nhs\.uk|com|org)\b"
+        r"|(?i:\b(online|any of our|in person|by post|website|web site|app|portal|office|"
+        r"centre|center|library|libraries|branch|branches|desk|counter|reception|hub|"
+        r"pharmacy|pharmacies|surgery|hall|station|forms?)\b)"),
     Want.CONTACT: re.compile(r"\b0\d{3,4}\s?\d{6}\b|\b\S+@\S+\.\w+\b|\b(999|111)\b"),
     Want.YESNO: re.compile(r"\b(if|you can|you may|can get|must|you need|only|all|yes|no)\b",
                            re.IGNORECASE),
@@ -58,13 +73,31 @@ FACTS: dict[Want, re.Pattern] = {
                          r"must|responsible|landlord|over|under|aged)\b", re.IGNORECASE),
     Want.HOW: re.compile(r"\b(apply|online|form|book|report|call|visit|ask|bring|register|"
                          r"fill in|contact|collect)\b", re.IGNORECASE),
+    # The way in to a service: "tell us", "email", "write to" as well as the ways of
+    # "how" (a number, a place or a website also count: `has_fact`).
+    Want.APPLY: re.compile(r"\b(apply|online|form|book|report|call|visit|ask|register|"
+                           r"fill in|contact|tell us|let us know|email|write to|"
+                           r"in writing|sign up|subscribe)\b", re.IGNORECASE),
 }
 
 
 # The kinds of question whose answer must hold a fact of their kind ("how much": an
 # amount). A yes/no or "how do I" question is answered by the sentence that matches best.
 WANTS_FACT = frozenset({Want.AMOUNT, Want.COUNT, Want.NEED, Want.WHEN, Want.CONTACT,
-                        Want.RESPONSIBLE, Want.WHERE, Want.AGE, Want.TAKES})
+                        Want.RESPONSIBLE, Want.WHERE, Want.AGE, Want.TAKES, Want.DURATION,
+                        Want.APPLY})
+
+# A sentence that tells the reader what to do ("Ask the Benefits Agency to look again
+# within one month", "Report a missed bin within 2 working days") gives the reader's
+# deadline, not the time the service takes: it starts with one of these verbs, or says
+# what "you must" do. A short list of guidance's usual instructions, written here since
+# no part-of-speech tagger is among the project's packages.
+INSTRUCTION = re.compile(
+    r"^(please\s+)?(ask|tell|pay|report|register|apply|claim|contact|call|ring|phone|send|"
+    r"bring|book|write|email|complete|fill|return|give|let|visit|go|check|submit|request|"
+    r"appeal|renew|cancel|notify|inform|make|use|keep|sign|order|arrange|challenge|"
+    r"move|collect|show|post|upload)\b"
+    r"|\byou (must|should|need to|have to|can|may)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -119,8 +152,17 @@ def term_found(term: Term, stems: list[str], stem_set: set[str]) -> bool:
 
 
 def has_fact(want: Want, text: str) -> bool:
+    """Say whether a text states a fact of the kind wanted."""
+    if want is Want.APPLY:  # the way in: online, a form, a visit, a number, a place
+        return any(FACTS[kind].search(text) for kind in (Want.APPLY, Want.CONTACT,
+                                                          Want.WHERE))
     pattern = FACTS.get(want)
-    return bool(pattern and pattern.search(text))
+    if not pattern or not pattern.search(text):
+        return False
+    if want is Want.TAKES:  # only in a sentence that says what the service does
+        return any(pattern.search(s.text) and not INSTRUCTION.search(s.text)
+                   for s in sentences(text))
+    return True
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ reads only the question's own words; nothing here touches the database.
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from agora.search.words import MAX_QUERY_WORDS, STOPWORDS, SYNONYMS, words_of
 
@@ -18,15 +19,17 @@ class Want(StrEnum):
     AMOUNT = "amount"  # how much, what does it cost, what rate
     COUNT = "count"  # how many
     NEED = "need"  # what do I need, what to bring
-    WHEN = "when"  # a date, a day, a deadline, how long, opening times
+    WHEN = "when"  # a date, a day, a time, a deadline, opening times
+    DURATION = "duration"  # how long (does it last, have I got): a length of time
     TAKES = "takes"  # how long does it take: the time the service takes to do something
     CONTACT = "contact"  # who do I call, a phone number
     YESNO = "yesno"  # can I, do I get, am I eligible (answered with its condition)
     WHO = "who"  # who can get it
     RESPONSIBLE = "responsible"  # who fixes it, who deals with it
-    WHERE = "where"  # where is it (an address, a place, online)
+    WHERE = "where"  # where is it, where do I apply: an address, an office, a website, a form
     AGE = "age"  # how old, from what age
-    HOW = "how"  # how do I apply, which form, where do I go
+    APPLY = "apply"  # how do I apply, claim, report, pay, which form: the way in
+    HOW = "how"  # how do I stop condensation: the section that matches best says
     ANY = "any"
 
 
@@ -37,8 +40,11 @@ WANT_PATTERNS: list[tuple[Want, re.Pattern]] = [
     (Want.TAKES, re.compile(r"\bhow long (does|do|will|would|did|is|should) .*\btake\b")),
     (Want.AGE, re.compile(r"\bhow old\b|\bwhat age\b|\bage limit\b|\bminimum age\b"
                           r"|\bhow many years old\b")),
+    # "how long" asks for a length of time ("lasts up to 3 years", "within 21 days"),
+    # not a day of the week or an hour.
+    (Want.DURATION, re.compile(r"\bhow long\b")),
     (Want.WHEN, re.compile(
-        r"^when\b|\bwhen (is|are|do|does|will|can|should|must)\b|\bhow long\b"
+        r"^when\b|\bwhen (is|are|do|does|will|can|should|must)\b"
         r"|\bhow (soon|early|late)\b|\bhow (quick|quickly|fast)\b|\bdeadline\b|\bby when\b"
         r"|\bwhat time\b|\bwhat day\b"
         r"|\bwhich day\b|\bhow often\b")),
@@ -56,15 +62,23 @@ WANT_PATTERNS: list[tuple[Want, re.Pattern]] = [
         r"|\bcharges?\b|\bamount\b|\bpercent\b|\bworth\b")),
     (Want.WHEN, re.compile(r"\bopening (times|hours)\b|\bopen\b|\bdays?\b|\bdate\b"
                            r"|\bwithin\b")),
-    (Want.WHERE, re.compile(r"^where (is|are)\b|\bwhere (is|are) the\b|\baddress\b"
-                            r"|^where\b(?!.*\b(do|can|should) i\b)")),
+    # "where do I apply", "where can I get", "where to send": a place, an office, a
+    # website or a form, whatever the verb; "where am I on the list" is personal.
+    (Want.WHERE, re.compile(r"^where\b|\bwhere(s| is| are| do| can| should| to| would)\b"
+                            r"|\baddress\b")),
     (Want.RESPONSIBLE, re.compile(
         r"\bwho (is|s|are) (responsible|in charge)\b|\bresponsible for\b"
         r"|\bwho (fixes|repairs|deals with|looks after|mends|clears|empties|collects)\b")),
     (Want.WHO, re.compile(r"^who\b|\bwho (can|is|gets|deals|fixes|pays)\b|\bresponsible\b"
                           r"|\beligible\b|\bqualify\b")),
-    (Want.HOW, re.compile(r"\bhow (do|can|to|should)\b|\bwhich form\b|\bwhat form\b"
-                          r"|\bwhere (do|can|is|are|to)\b|\bapply\b|\breport\b")),
+    # "how do I apply", "how to report", "which form": the way to the service (online, a
+    # form, a number, a place); "how do I stop condensation" asks for advice instead.
+    (Want.APPLY, re.compile(
+        r"\bhow (do|can|to|should|would|could)( i| we| you)?( go about)? (apply|claim|get|"
+        r"report|register|book|join|contact|renew|order|request|sign up|pay|volunteer|"
+        r"complain|appeal|challenge|cancel|subscribe|refer|put in|ask for|make a)\b"
+        r"|\bwhich form\b|\bwhat form\b")),
+    (Want.HOW, re.compile(r"\bhow (do|can|to|should)\b|\bapply\b|\breport\b")),
     (Want.YESNO, re.compile(r"^(can|do|does|is|am|are|will|should|could|would|if|have)\b")),
 ]
 
@@ -188,8 +202,13 @@ SUFFIXES = ("ications", "ication", "ations", "ation", "ings", "ing", "ies", "ied
             "es", "s", "ly")
 
 
+@lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
-    """Return a light stem: "collections" and "collected" meet at "collect"."""
+    """Return a light stem: "collections" and "collected" meet at "collect".
+
+    Kept per process: an answer stems every word of every section it scores (at 100k
+    sections, a quarter of an abstention's time went here), and words repeat.
+    """
     for suffix in SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not (
                 suffix == "s" and word.endswith("ss")) and not (

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import Levenshtein
 
 from agora.access.documents import DocumentReader
+from agora.answers import embeddings
 from agora.answers.extraction import (
     WANTS_FACT,
     Extract,
@@ -76,6 +77,9 @@ class Retrieved:
     candidates: list[Candidate] = field(default_factory=list)
     related: list[Hit] = field(default_factory=list)
     documents: dict[int, Document] = field(default_factory=dict)
+    # The stems of each section's heading and text, by section id: a wider search scores
+    # the first documents' sections again.
+    stems: dict[int, list[str]] = field(default_factory=dict)
 
 
 def _variants(word: str) -> list[str]:
@@ -178,9 +182,10 @@ def own_figures(question: str) -> set[str]:
     return {a or b for a, b in OWN_FIGURE.findall(" ".join(words_of(question)))}
 
 
-def _coverage(document: Document, section: Section, terms: list[Term],
+def _coverage(document: Document, section: Section, body: list[str], terms: list[Term],
               weights: dict[str, float], elsewhere: set[str],
-              own: frozenset[str] = frozenset()) -> tuple[float, list[str]]:
+              own: frozenset[str] = frozenset(),
+              paraphrasable: frozenset[str] = frozenset()) -> tuple[float, list[str]]:
     """Return the share of the question's weight a section holds, and the words it lacks.
 
     The asker's own figure counts as held where the section states a limit to compare it
@@ -188,9 +193,10 @@ def _coverage(document: Document, section: Section, terms: list[Term],
     qualifier of the title ("… at Riverside Library") counts half unless the question also
     names the title's head: a question about the library is not answered by the food
     bank's page that meets there. A word found only in another section of the same
-    document counts half too (the section's context).
+    document counts half too (the section's context). With the optional embeddings, a
+    word of `paraphrasable` that the section lacks counts almost in full when the section
+    uses a close word ("return" for "come back"; `answers.embeddings`).
     """
-    body = stems_of(" ".join([section.heading, section.text]))
     head, qualifier = _title_parts(document.title)
     # Who publishes the page is part of what it says ("Riverton Energy's number").
     head_stems = stems_of(f"{head} {document.owner.name}")
@@ -201,6 +207,7 @@ def _coverage(document: Document, section: Section, terms: list[Term],
     held, missing = 0.0, []
     # Only a page that states a limit to compare with ("under 8", "aged 18 or over").
     numbers = bool(own) and has_fact(Want.AGE, section.text)
+    close: dict[str, float] | None = None
     for term in terms:
         if term_found(term, body, body_set) or term_found(term, head_stems, head_set):
             held += weights[term.word]
@@ -211,8 +218,16 @@ def _coverage(document: Document, section: Section, terms: list[Term],
         elif term_found(term, qualifier_stems, qualifier_set):
             held += weights[term.word] * (1.0 if names_head else 0.5)
         else:
-            if term.word in elsewhere:
-                held += weights[term.word] * 0.5
+            share = 0.5 if term.word in elsewhere else 0.0
+            if term.word in paraphrasable:
+                if close is None:  # once per section, for every word it may stand for
+                    close = embeddings.closeness(
+                        sorted(paraphrasable), f"{head} {section.heading} {section.text}")
+                paraphrased = embeddings.credit(close.get(term.word, 0.0))
+                if paraphrased > share:  # said in other words: held, not missing
+                    held += weights[term.word] * paraphrased
+                    continue
+            held += weights[term.word] * share
             missing.append(term.word)
     return held / total, missing
 
@@ -276,6 +291,12 @@ def _score_sections(retrieved: Retrieved, reader: DocumentReader, question: str,
                                    retrieved.want)
     retrieved.candidates = []
     own = frozenset(own_figures(question))
+    # Words the embeddings may find said in other words in a section: not a named thing
+    # ("band a") nor a figure. A word no public page uses counts only where the very
+    # section uses a close word ("answer": "We reply within …"); otherwise it still sinks.
+    paraphrasable = frozenset(
+        t.word for t in terms
+        if embeddings.enabled() and " " not in t.word and t.word.isalpha())
     found = document_list(reader=reader).filter(pk__in=list(ranks)).select_related(
         "owner").in_bulk()
     retrieved.documents = found
@@ -283,15 +304,18 @@ def _score_sections(retrieved: Retrieved, reader: DocumentReader, question: str,
     sections = _sections(found)
     in_document: dict[int, set[str]] = {}
     for section in sections:
-        stems = stems_of(" ".join([section.heading, section.text]))
+        if section.pk not in retrieved.stems:
+            retrieved.stems[section.pk] = stems_of(" ".join([section.heading, section.text]))
+        stems = retrieved.stems[section.pk]
         held = {t.word for t in terms if term_found(t, stems, set(stems))}
         in_document.setdefault(section.version_id, set()).update(held)
     for section in sections:
         document = by_version[section.version_id]
         if _is_title_only(document, section):
             continue
-        coverage, missing = _coverage(document, section, terms, weights,
-                                      in_document[section.version_id], own)
+        coverage, missing = _coverage(document, section, retrieved.stems[section.pk], terms,
+                                      weights,
+                                      in_document[section.version_id], own, paraphrasable)
         if document.kind == Document.Kind.DATASET:
             coverage *= DATASET_DISCOUNT
         retrieved.candidates.append(Candidate(
