@@ -17,6 +17,9 @@ from agora.people.models import Person
 _BY_PUBLIC_ID = CompiledRead(
     Person, lambda public_id: Person.objects.filter(public_id=public_id)[:1],
     fields=("public_id",), stand_ins=((uuid.UUID(int=1),), (uuid.UUID(int=2),)))
+_BY_USER = CompiledRead(
+    Person, lambda user_id: Person.objects.filter(user_id=user_id)[:1],
+    fields=("user",), stand_ins=((1,), (2,)))
 _BY_NATIONAL_ID = CompiledRead(
     Person, lambda digest: Person.objects.filter(national_id_hash=digest)[:1],
     fields=("national_id_hash",), stand_ins=(("0" * 64,), ("1" * 64,)))
@@ -46,3 +49,8 @@ def person_find_by_national_id(*, viewer: object | None, national_id: str) -> Pe
     except ValueError:  # nothing but punctuation: no one holds it
         return None
     return _BY_NATIONAL_ID.first(digest)
+
+
+def person_of_user(*, user_id: int) -> Person | None:
+    """Return the person whose account this is, or None (an account need not have one)."""
+    return _BY_USER.first(user_id)
