@@ -47,6 +47,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlencode
 
 from bench.throwaway import BENCH_DIR, PROJECT, Throwaway
 
@@ -438,12 +439,24 @@ def verify() -> dict:
             "problem": str(report.problem) if report.problem else ""}
 
 
-def profile(data: dict, *, count: int = 60, top: int = 14) -> dict:
-    """Profile one endpoint of each kind in this process through Django's test client.
+# The mix's weights (bench/locust_load.py): a replayed token is a whoami and its replay.
+MIX = {"page: home": 10, "page: who has seen my data": 8, "page: consents": 7,
+       "page: find a person": 6, "page: single view": 10, "api: whoami": 11,
+       "api: person records": 14, "api: lookup": 8, "log: tree head": 8,
+       "log: inclusion proof": 9, "bad: expired token": 3, "bad: replayed token": 3,
+       "bad: unknown person": 2, "bad: unknown entry": 2, "bad: oversize body": 1}
 
-    cProfile over `count` requests of each (after 10 warm-ups); the mean time per request
-    without the profiler, and the functions with the most cumulative time, are returned:
-    where a request's time goes, without the network, gunicorn or the load generator.
+
+def profile(data: dict, *, count: int = 60, top: int = 14,
+            only: tuple[str, ...] = ()) -> dict:
+    """Profile every endpoint of the mix in this process through Django's test client.
+
+    For each: `count` requests (after 10 warm-ups) timed without the profiler, as wall
+    time and as this process's CPU time (`time.process_time`: Python's share, which the
+    machine's other work hardly changes; PostgreSQL's own CPU is not in it), then
+    `count` more under cProfile, whose functions with the most cumulative time are
+    returned: where a request's time goes, without the network, gunicorn or locust.
+    The mix's mean CPU per request is the endpoints' weighted by the mix.
     """
     import cProfile
     import io
@@ -461,60 +474,114 @@ def profile(data: dict, *, count: int = 60, top: int = 14) -> dict:
     key, alg = private_key_load(Path(partner["key_file"]).read_bytes())
     caseworker = data["caseworkers"][0]
     rng = random.Random(5)  # noqa: S311 (which people to ask for, not a secret)
+    csrf = uuid.uuid4().hex
 
-    def token() -> str:
+    def token(**kwargs) -> str:
         return httpload.sign_token(key, alg, client_id=partner["client_id"], audience=base,
-                                   purpose=partner["purpose"])
+                                   purpose=partner["purpose"], **kwargs)
 
-    def page():
-        person_id, _ = rng.choice(caseworker["people"])
+    def bearer(value: str | None = None) -> dict:
+        return {"HTTP_AUTHORIZATION": f"Bearer {value or token()}"}
+
+    def as_resident(heavy: bool = False) -> None:
+        client.cookies["sessionid"] = rng.choice(data["residents"][:HEAVY] if heavy
+                                                 else data["residents"])
+
+    def as_caseworker() -> None:
         client.cookies["sessionid"] = caseworker["session"]
-        return client.get(f"/console/organisations/{caseworker['org']}/people/{person_id}/",
-                          {"purpose": caseworker["purpose"]})
-
-    def api():
-        person_id, _ = rng.choice(partner["people"])
-        return client.get(f"/api/v1/people/{person_id}/records",
-                          HTTP_AUTHORIZATION=f"Bearer {token()}")
-
-    def log():
-        seq = rng.randrange(data["tree_size"])
-        return client.get("/api/v1/audit/proofs/inclusion",
-                          {"seq": seq, "tree_size": data["tree_size"]})
+        client.cookies["csrftoken"] = csrf
 
     def home():
-        client.cookies["sessionid"] = rng.choice(data["residents"])
+        as_resident()
         return client.get("/")
 
     def activity():  # a resident with thousands of entries (the first in the hand-out)
-        client.cookies["sessionid"] = rng.choice(data["residents"][:HEAVY])
+        as_resident(heavy=True)
         return client.get("/account/activity/")
 
+    def consents():
+        as_resident()
+        return client.get("/account/consents/")
+
+    def find():
+        _, national_id = rng.choice(caseworker["people"])
+        as_caseworker()
+        return client.post(f"/console/organisations/{caseworker['org']}/people/",
+                           urlencode({"purpose": caseworker["purpose"],
+                                      "national_id": national_id}),
+                           content_type="application/x-www-form-urlencoded",
+                           HTTP_X_CSRFTOKEN=csrf)
+
+    def single_view():
+        person_id, _ = rng.choice(caseworker["people"])
+        as_caseworker()
+        return client.get(f"/console/organisations/{caseworker['org']}/people/{person_id}/",
+                          {"purpose": caseworker["purpose"]})
+
+    def whoami():
+        return client.get("/api/v1/whoami", **bearer())
+
+    def records():
+        person_id, _ = rng.choice(partner["people"])
+        return client.get(f"/api/v1/people/{person_id}/records", **bearer())
+
+    def lookup():
+        _, national_id = rng.choice(partner["people"])
+        return client.post("/api/v1/people/lookup", {"national_id": national_id},
+                           content_type="application/json", **bearer())
+
+    def tree_head():
+        return client.get("/api/v1/audit/tree-head")
+
+    def inclusion():
+        return client.get("/api/v1/audit/proofs/inclusion",
+                          {"seq": rng.randrange(data["tree_size"]),
+                           "tree_size": data["tree_size"]})
+
     def expired():
-        stale = httpload.sign_token(key, alg, client_id=partner["client_id"], audience=base,
-                                    purpose=partner["purpose"], issued=int(time.time()) - 400)
-        return client.get("/api/v1/whoami", HTTP_AUTHORIZATION=f"Bearer {stale}")
+        return client.get("/api/v1/whoami", **bearer(token(issued=int(time.time()) - 400)))
+
+    used = token()
+    assert client.get("/api/v1/whoami", **bearer(used)).status_code == 200
+
+    def replayed():
+        return client.get("/api/v1/whoami", **bearer(used))
+
+    def unknown_person():
+        return client.get(f"/api/v1/people/{uuid.uuid4()}/records", **bearer())
+
+    def unknown_entry():
+        return client.get("/api/v1/audit/proofs/inclusion",
+                          {"seq": data["tree_size"] + 10, "tree_size": data["tree_size"]})
 
     def oversize():
         return client.post("/api/v1/people/lookup", data=OVERSIZE,
-                           content_type="application/json",
-                           HTTP_AUTHORIZATION=f"Bearer {token()}")
+                           content_type="application/json", **bearer())
 
+    endpoints = [
+        ("page: home", home, 200), ("page: who has seen my data", activity, 200),
+        ("page: consents", consents, 200), ("page: find a person", find, 302),
+        ("page: single view", single_view, 200), ("api: whoami", whoami, 200),
+        ("api: person records", records, 200), ("api: lookup", lookup, 200),
+        ("log: tree head", tree_head, 200), ("log: inclusion proof", inclusion, 200),
+        ("bad: expired token", expired, 401), ("bad: replayed token", replayed, 401),
+        ("bad: unknown person", unknown_person, 404),
+        ("bad: unknown entry", unknown_entry, 404), ("bad: oversize body", oversize, 413)]
     results = {}
-    for name, call, status in [
-            ("page: single view", page, 200), ("page: home", home, 200),
-            ("page: who has seen my data", activity, 200),
-            ("api: person records", api, 200), ("log: inclusion proof", log, 200),
-            ("bad: expired token", expired, 401), ("bad: oversize body", oversize, 413)]:
+    for name, call, status in endpoints:
+        if only and not any(word in name for word in only):
+            continue
         for _ in range(10):
-            assert call().status_code == status, name
+            answer = call()
+            assert answer.status_code == status, (name, answer.status_code)
         with CaptureQueriesContext(connection) as captured:
             call()
         queries = len(captured.captured_queries)
-        began = time.perf_counter()
+        began, cpu_began = time.perf_counter(), time.process_time()
         for _ in range(count):
             call()
         plain = (time.perf_counter() - began) / count
+        cpu = (time.process_time() - cpu_began) / count
         profiler = cProfile.Profile()
         profiler.enable()
         for _ in range(count):
@@ -527,8 +594,22 @@ def profile(data: dict, *, count: int = 60, top: int = 14) -> dict:
         stats.print_stats(r"django/shortcuts.py|ninja/operation.py.*_result_to_response|"
                           r"django/test/client.py.*request\b")
         stats.sort_stats("tottime").print_stats(top)
-        results[name] = {"mean_ms": round(plain * 1000, 1), "queries": queries,
+        calls = sum(row[1] for row in stats.stats.values()) / count  # primitive + recursive
+        results[name] = {"mean_ms": round(plain * 1000, 2), "cpu_ms": round(cpu * 1000, 2),
+                         "queries": queries, "calls": round(calls),
                          "profile": out.getvalue()}
+    weights = {name: MIX[name] for name in results}
+    if weights:
+        results["mix"] = {
+            "cpu_ms": round(sum(results[n]["cpu_ms"] * w for n, w in weights.items())
+                            / sum(weights.values()), 2),
+            "mean_ms": round(sum(results[n]["mean_ms"] * w for n, w in weights.items())
+                             / sum(weights.values()), 2),
+            "queries": round(sum(results[n]["queries"] * w for n, w in weights.items())
+                             / sum(weights.values()), 1),
+            "calls": round(sum(results[n]["calls"] * w for n, w in weights.items())
+                           / sum(weights.values())),
+            "profile": ""}
     return results
 
 
@@ -606,14 +687,26 @@ def report(result: dict) -> str:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["profile"]:  # the kept world, one endpoint of each kind profiled
+    if sys.argv[1:2] == ["profile"]:  # the kept world, every endpoint of the mix profiled
+        # `profile [words…]`: only the endpoints whose names hold one of the words.
         os.environ["AGORA_BASE_URL"] = f"http://127.0.0.1:{PORT}"
         DATABASES.setup("postgres")
         OUT.mkdir(parents=True, exist_ok=True)
-        for endpoint, found in profile(handout(uuid.uuid4().hex[:8])).items():
+        print(f"load average {os.getloadavg()[0]:.1f}", flush=True)
+        # AGORA_BENCH_PROFILE_REUSE=1: the last hand-out again (its sessions and clients).
+        kept = OUT / "handout.json"
+        data = (json.loads(kept.read_text())
+                if os.environ.get("AGORA_BENCH_PROFILE_REUSE") == "1" and kept.exists()
+                else handout(uuid.uuid4().hex[:8]))
+        kept.write_text(json.dumps(data))
+        found_all = profile(data, only=tuple(sys.argv[2:]),
+                            count=int(os.environ.get("AGORA_BENCH_PROFILE_COUNT", "60")))
+        for endpoint, found in found_all.items():
             print(f"=== {endpoint}: {found['mean_ms']} ms per request without the profiler, "
-                  f"{found['queries']} SQL statements")
+                  f"{found['cpu_ms']} ms of CPU, {found['queries']} SQL statements, "
+                  f"{found['calls']:,} Python function calls")
             print(found["profile"])
+        print(f"load average {os.getloadavg()[0]:.1f}")
     elif len(sys.argv) > 1:
         print(json.dumps(run(sys.argv[1])))
     else:

@@ -117,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "agora.core.context_processors.service",
+                "agora.organizations.context_processors.membership",
             ],
         },
     },
@@ -166,8 +167,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("AGORA_DB_CONN_MAX_AGE", default=
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Sessions and the cache live in the database so web processes hold no state.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions and the cache live in the database so web processes hold no state. Sessions
+# are Django's database sessions, read by a query compiled once (agora.core.sessions).
+SESSION_ENGINE = "agora.core.sessions"
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

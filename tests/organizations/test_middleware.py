@@ -4,7 +4,9 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
+from django.db import connection
 from django.http import HttpResponse
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agora.organizations.middleware import (
@@ -191,3 +193,20 @@ def test_each_check_costs_one_query(django_assert_num_queries):
         assert not second_factor_required(user)
     with django_assert_num_queries(1):
         assert not has_totp(user)
+
+
+@pytest.mark.parametrize("is_member", [False, True])
+def test_a_page_asks_about_memberships_once(client, is_member):
+    """The second-factor check and the navigation's console link share one answer."""
+    user = UserFactory(totp=True)
+    if is_member:
+        MembershipFactory(user=user)
+    signed_in(client, user)
+
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get("/").content.decode()
+
+    asked = [q["sql"] for q in captured.captured_queries
+             if 'FROM "organizations_membership"' in q["sql"]]
+    assert len(asked) == 1
+    assert (f'href="{reverse("console:dashboard")}"' in html) is is_member

@@ -9,8 +9,10 @@ the query filter deny everything to `None` (fail closed). An anonymous visitor i
 from dataclasses import dataclass
 from typing import Any
 
+from agora.core.compiled import CompiledRead
 from agora.organizations.models import ApiClient, Membership, Organization
 from agora.people.models import Person, User
+from agora.people.selectors import person_of_user
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ def _active_user(user: User | None) -> User | None:
 def _person_of(user: User | None) -> Person | None:
     if user is None:
         return None
-    return Person.objects.filter(user=user).first()
+    return person_of_user(user_id=user.pk)
 
 
 def viewer_for_resident(user: User | None) -> Viewer:
@@ -83,6 +85,15 @@ def viewer_for_resident(user: User | None) -> Viewer:
     return Viewer(user=user, person=_person_of(user))
 
 
+# A staff member's roles in the organisation they act for: read on every page of the
+# console, compiled once per process (decision 51).
+_MEMBERSHIPS = CompiledRead(
+    Membership,
+    lambda user_id, organization_id: Membership.objects.filter(
+        user_id=user_id, organization_id=organization_id).order_by(),  # a set: no order
+    fields=("user", "organization"), stand_ins=((1, 2), (3, 4)))
+
+
 def viewer_for_staff(user: User | None, organization: Organization) -> Viewer:
     """Return the viewer for a user acting for an organisation, with their roles there.
 
@@ -94,11 +105,8 @@ def viewer_for_staff(user: User | None, organization: Organization) -> Viewer:
         return anonymous_viewer()
     roles: frozenset[str] = frozenset()
     if organization.is_active:
-        roles = frozenset(
-            Membership.objects.filter(user=user, organization=organization).values_list(
-                "role", flat=True
-            )
-        )
+        roles = frozenset(membership.role
+                          for membership in _MEMBERSHIPS.all(user.pk, organization.pk))
     if not roles:
         return Viewer(user=user, person=_person_of(user))
     return Viewer(user=user, person=_person_of(user), organization=organization, roles=roles)

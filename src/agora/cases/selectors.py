@@ -24,6 +24,7 @@ from agora.cases.models import Case, CaseEvent, Referral
 from agora.cases.permissions import READ, CaseFacts, case_decide, handles_for
 from agora.cases.statuses import Status, StatusModel, status_model_for, status_models_for
 from agora.core.actors import SystemActor
+from agora.core.compiled import CompiledRead
 
 
 @dataclass(frozen=True)
@@ -113,12 +114,22 @@ def case_read(
     return view
 
 
+def _by_reference(*related: str) -> CompiledRead[Case]:
+    return CompiledRead(
+        Case, lambda reference: Case.objects.select_related(*related)
+        .filter(reference=reference)[:1],
+        fields=("reference",), stand_ins=(("RIV-0000-000001",), ("RIV-0000-000002",)))
+
+
+# References are unique: no ORDER BY (as `.first()` would add), and each read is compiled
+# once per process (decision 51). A status read's answer does not name the organisation,
+# so it does not join it.
+_CASE_WITH_TIMELINE = _by_reference("service", "organization", "person")
+_CASE_FOR_STATUS = _by_reference("service", "person")
+
+
 def _case_by_reference(reference: str, timeline: bool) -> Case | None:
-    # References are unique: no ORDER BY (as `.first()` would add) to compile or run. A
-    # status read's answer does not name the organisation, so it does not join it.
-    related = ("service", "organization", "person") if timeline else ("service", "person")
-    return next(iter(Case.objects.select_related(*related).filter(reference=reference)[:1]),
-                None)
+    return (_CASE_WITH_TIMELINE if timeline else _CASE_FOR_STATUS).first(reference)
 
 
 def _view(case: Case, decision: Decision, timeline: bool = True) -> CaseView:

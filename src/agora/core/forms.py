@@ -57,6 +57,18 @@ def widget_kind(widget: forms.Widget) -> str:
     return "other"
 
 
+class GovukSelect(forms.Select):
+    """A select drawn with each option in place (``core/forms/select.html``).
+
+    The same markup as Django's Select, which renders a template per option and one more
+    for the option's attributes; a plain Select's options carry no attribute but
+    ``selected`` (it does not pass its own attributes on to them), so the template
+    writes that one alone. For long lists on busy pages.
+    """
+
+    template_name = "core/forms/select.html"
+
+
 class GovukBoundField(BoundField):
     """A bound field that knows its GOV.UK component, ids and classes."""
 

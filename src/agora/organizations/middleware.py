@@ -8,7 +8,8 @@ allauth's account and MFA pages (sign-out among them), static files, the probes 
 the API (which machine clients reach with signed tokens, not sessions).
 
 The check reads the database on every request rather than the session, so a
-membership granted mid-session takes effect on the next page.
+membership granted mid-session takes effect on the next page. Whether the user holds a
+membership is asked once a request (`user_is_member`), here and by the navigation.
 """
 
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
-from agora.organizations.models import Membership
+from agora.organizations.selectors import user_is_member
 
 MESSAGE = (
     "You work for a member organisation or run the platform, so your account must be "
@@ -36,7 +37,7 @@ def second_factor_required(user: Any) -> bool:
         return False
     if user.is_staff or user.is_superuser:
         return True
-    return Membership.objects.filter(user_id=user.pk).exists()
+    return user_is_member(user)
 
 
 def has_totp(user: Any) -> bool:

@@ -17,6 +17,22 @@ def user_is_operator(user: User | SystemActor | None) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.is_staff)
 
 
+def user_is_member(user: User | None) -> bool:
+    """Return whether the user works for any organisation (holds a membership).
+
+    The second-factor check and every page's navigation both ask, so the answer is kept
+    on the user object, which Django loads afresh for each request: one query a request,
+    and a membership granted mid-session counts from the next page on.
+    """
+    if not (user and user.is_authenticated):
+        return False
+    known = getattr(user, "_agora_is_member", None)
+    if known is None:
+        known = Membership.objects.filter(user_id=user.pk).exists()
+        user._agora_is_member = known
+    return known
+
+
 def user_has_role(user: User | None, organization: Organization, *roles: str) -> bool:
     if not (user and user.is_authenticated and user.is_active):
         return False

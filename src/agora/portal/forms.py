@@ -9,6 +9,7 @@ from agora.access.models import DataCategory, Purpose
 from agora.access.register import purposes_declared_anywhere
 from agora.audit.models import LogEntry
 from agora.core.exceptions import AgoraError
+from agora.core.forms import GovukSelect
 from agora.organizations.models import Organization
 
 CONSENT_DEFAULT_DAYS = 365
@@ -18,6 +19,8 @@ CONSENT_MAX_YEARS = 5
 class FilterChoice(forms.ChoiceField):
     """A filter's select: its first option ("All …") means no filter, so it is never
     missing, and the label need not say "(optional)"."""
+
+    widget = GovukSelect
 
     def validate(self, value):
         if value not in self.empty_values:

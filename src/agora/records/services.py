@@ -18,6 +18,7 @@ from agora.access.register import purpose_refusal
 from agora.access.viewers import Viewer
 from agora.audit.services import log_append_many
 from agora.core.actors import SystemActor
+from agora.core.compiled import CompiledRead
 from agora.core.exceptions import InvalidInput, PermissionDenied
 from agora.organizations.models import Organization
 from agora.people.models import Person
@@ -193,6 +194,13 @@ def record_delete(*, viewer: Viewer, purpose: Purpose | None, record_id: uuid.UU
         raise error
 
 
+# Every API call states a purpose: its row by the unique code, compiled once per process
+# (decision 51).
+_PURPOSE_BY_CODE = CompiledRead(
+    Purpose, lambda code: Purpose.objects.filter(code=code)[:1], fields=("code",),
+    stand_ins=(("stand-in-1",), ("stand-in-2",)))
+
+
 def purpose_require(
     *, viewer: Viewer, code: str, action: str, subject: Person | None = None
 ) -> Purpose:
@@ -203,7 +211,7 @@ def purpose_require(
     refused: the refused entry is committed before the error is raised, so the attempt
     stays in the log.
     """
-    purpose = Purpose.objects.filter(code=code).first() if code else None
+    purpose = _PURPOSE_BY_CODE.first(code) if code else None
     if purpose is None:
         error: Exception = UnknownPurpose(
             f"“{code[:60]}” is not a purpose code of this platform; see the shared vocabulary."
