@@ -59,7 +59,7 @@ class ProposalForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label="Add a comment", max_length=2000, widget=forms.Textarea(
+    body = forms.CharField(label="Your comment", max_length=2000, widget=forms.Textarea(
         attrs={"rows": 4}), help_text="Be kind and stay on the subject. Comments that break "
         "the rules are hidden by the organisation, with the reason shown.",
         error_messages={"required": "Enter your comment", **TEXT_ERRORS})

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 from uuid import UUID
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, Prefetch, QuerySet, Value, When
 
 from agora.challenges.models import Challenge, Comment, Follow, Milestone, Phase, Proposal
 from agora.challenges.permissions import RUNNER_ROLES
@@ -19,10 +19,12 @@ from agora.people.models import Person
 def challenge_list(*, organization: Organization | None = None) -> QuerySet[Challenge]:
     """Return the challenges, those still open before the closed ones, newest first."""
     found = Challenge.objects.select_related("organization", "topic").annotate(
-        proposal_count=Count("proposals", distinct=True))
+        proposal_count=Count("proposals", distinct=True),
+        is_closed=Case(When(phase=Phase.CLOSED, then=Value(True)), default=Value(False),
+                       output_field=BooleanField()))
     if organization is not None:
         found = found.filter(organization=organization)
-    return found.order_by(Q(phase=Phase.CLOSED).asc(), "-created_at", "-pk")
+    return found.order_by("is_closed", "-created_at", "-pk")
 
 
 def challenge_get(*, slug: str, organization: Organization | None = None) -> Challenge:

@@ -131,6 +131,11 @@ def _announce(type: str, challenge: Challenge, **changes) -> None:
                  subject=str(challenge.public_id), data=data)
 
 
+def _current(challenge_id: int) -> Challenge:
+    """Return the challenge as it is now (a proposal's cached one may be a phase behind)."""
+    return Challenge.objects.select_related("organization").get(pk=challenge_id)
+
+
 def _text(name: str, value: str, label: str, limit: int = MAX_TEXT) -> str:
     value = (value or "").strip()
     if not value:
@@ -279,7 +284,7 @@ def proposal_submit(*, actor, challenge: Challenge, data: ProposalInput) -> Prop
 def proposal_support(*, actor, proposal: Proposal) -> Support:
     """Record one resident's support of a proposal (once per resident and proposal)."""
     person = _resident(actor)
-    challenge = proposal.challenge
+    challenge = _current(proposal.challenge_id)
     if challenge.phase not in SUPPORTING:
         raise WrongPhase("Proposals to this challenge cannot be supported now.")
     try:
@@ -322,7 +327,7 @@ def comment_post(*, actor, challenge: Challenge, body: str,
 
 def comment_hide(*, actor, comment: Comment, reason: str) -> Comment:
     """Hide a comment that breaks the rules; the reason is shown in its place."""
-    challenge = comment.challenge
+    challenge = _current(comment.challenge_id)
     runner_check(actor, challenge.organization)
     reason = _text("reason", reason, "the reason for hiding it", 300)
     with transaction.atomic():
@@ -338,7 +343,7 @@ ANSWERS = (Proposal.Status.EVALUATING, Proposal.Status.ACCEPTED, Proposal.Status
 
 def proposal_answer(*, actor, proposal: Proposal, status: str, reason: str) -> Proposal:
     """Answer a proposal (evaluating, accepted or rejected) with a reason; tell followers."""
-    challenge = proposal.challenge
+    challenge = _current(proposal.challenge_id)
     runner_check(actor, challenge.organization)
     if status not in ANSWERS:
         raise field_error("status", "Choose evaluating, accepted or rejected.")
@@ -369,7 +374,7 @@ def milestone_save(*, actor, proposal: Proposal, title: str, due: date | None,
     `requests` are references of the organisation's own requests that the step answers;
     they link the result to them for staff and are never shown on the public page.
     """
-    challenge = proposal.challenge
+    challenge = _current(proposal.challenge_id)
     runner_check(actor, challenge.organization)
     if proposal.status != Proposal.Status.ACCEPTED:
         raise WrongPhase("Only an accepted proposal has a result to track.")

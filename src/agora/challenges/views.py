@@ -59,15 +59,14 @@ def _detail(request: HttpRequest, challenge: Challenge, form: CommentForm | None
                  for proposal in found]
     if form is None:
         form = CommentForm(proposals=found, organizations=viewer.organizations)
-        if error is not None:
-            form.add_error(None, error.detail)
     return render(request, "challenges/detail.html", {
         "challenge": challenge, "timeline": _timeline(challenge), "proposals": proposals,
         "comments": comments.get(None, []), "viewer": viewer,
         "can_propose": challenge.phase in PROPOSING,
         "can_support": challenge.phase in SUPPORTING,
         "can_comment": challenge.phase != Phase.CLOSED,
-        "form": form, "page_has_errors": bool(form.errors),
+        "form": form, "page_has_errors": bool(form.errors) or error is not None,
+        "action_errors": [{"text": error.detail}] if error is not None else [],
     }, status=status)
 
 
