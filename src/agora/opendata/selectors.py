@@ -35,25 +35,38 @@ SORTS = {
 }
 
 
-def catalogue(*, private_for: Organization | None = None) -> QuerySet[Document]:
-    """Return the datasets anyone may read, plus `private_for`'s own at every level."""
+def catalogue(*, private_for: Organization | None = None,
+              include_deleted: bool = False) -> QuerySet[Document]:
+    """Return the datasets anyone may read, plus `private_for`'s own at every level.
+
+    A deleted dataset (package_delete) is left out; with `include_deleted`, its owner
+    (`private_for`) still reads its own, as CKAN's package_show shows them state=deleted.
+    """
     visible = Q(classification=Classification.OPEN)
     if private_for is not None:
         visible |= Q(owner=private_for)
     # The active organisations are few: naming them keeps the join out of every count.
     active = list(Organization.objects.filter(is_active=True).values_list("pk", flat=True))
-    return Document.objects.filter(
+    found = Document.objects.filter(
         visible, kind=Document.Kind.DATASET, owner_id__in=active,
         current_version__isnull=False,
     )
+    if include_deleted and private_for is not None:
+        return found.filter(~Q(dataset_meta__state="deleted") | Q(owner=private_for))
+    return found.filter(~Q(dataset_meta__state="deleted"))
 
 
 def _visible(document: Document, private_for: Organization | None) -> bool:
-    """Say whether one dataset is in `catalogue(private_for=…)`, without a query."""
+    """Say whether one dataset is in `catalogue(private_for=…, include_deleted=True)`,
+    without a query (its owner and details are already read)."""
+    owned = private_for is not None and document.owner_id == private_for.pk
+    try:
+        deleted = document.dataset_meta.state == "deleted"
+    except DatasetMeta.DoesNotExist:
+        deleted = False
     return (document.kind == Document.Kind.DATASET and document.current_version_id is not None
-            and document.owner.is_active
-            and (document.classification == Classification.OPEN
-                 or (private_for is not None and document.owner_id == private_for.pk)))
+            and document.owner.is_active and (owned or not deleted)
+            and (document.classification == Classification.OPEN or owned))
 
 
 def _with_details(documents: QuerySet[Document]) -> QuerySet[Document]:
@@ -64,8 +77,9 @@ def _with_details(documents: QuerySet[Document]) -> QuerySet[Document]:
 
 
 def dataset_get(*, id_or_name: str, private_for: Organization | None = None) -> Document:
-    """Return a dataset by its id (UUID) or name; NotFound if missing or not visible."""
-    documents = _with_details(catalogue(private_for=private_for))
+    """Return a dataset by its id (UUID) or name; NotFound if missing or not visible (a
+    deleted one is visible to its owner only)."""
+    documents = _with_details(catalogue(private_for=private_for, include_deleted=True))
     try:
         found = documents.filter(public_id=UUID(str(id_or_name))).first()
     except ValueError:
@@ -270,7 +284,8 @@ def resource_get(resource_id: str, *, private_for: Organization | None = None) -
     """Return a resource of a visible dataset by id; NotFound otherwise."""
     if not _is_uuid(str(resource_id)):
         raise NotFound(f"There is no resource “{resource_id}”.")
-    found = Resource.objects.select_related("dataset__owner", "datastore").filter(
+    found = Resource.objects.select_related(
+        "dataset__owner", "dataset__dataset_meta", "datastore").filter(
         public_id=resource_id).first()
     if found is None or not _visible(found.dataset, private_for):
         raise NotFound(f"There is no resource “{resource_id}”.")
