@@ -18,6 +18,13 @@ as the API runs them (the action function with its serialisation, not HTTP):
     page-deep          no facets, start 50,000 (sorted by name)
     datastore-ward     one filter matching 1/8 of the rows, 100 records, with the total
     datastore-street   one filter matching 1/2000 of the rows, 100 records, with the total
+    bare-pk            baseline: one dataset's row by primary key, straight through the
+                       database cursor (what any read costs on this machine, this minute)
+    bare-ward          baseline: the DataStore's own two statements for datastore-ward
+                       (the page and the count) straight through the cursor
+
+The baselines are timed in the same run, right after the measures; the load average
+at the end of the run is printed with the figures.
 
     .venv/bin/python -m bench opendata          # both databases
     .venv/bin/python -m bench.opendata sqlite   # one, in this process
@@ -169,7 +176,34 @@ def run(which: str) -> dict:
                            "filters": {field: next(values)}}, {})))
     from django.db import connection
 
+    from agora.content.models import Document
+    from agora.opendata.models import DatastoreTable
+
+    ids = list(Document.objects.values_list("pk", flat=True)[:1000])
+    pick = iter(rng.choices(ids, k=10_000))
+    table = DatastoreTable.objects.get(resource__public_id=world["resource_id"]).table_name
+    bare_ward = iter(rng.choices(WARDS, k=10_000))
+
+    def bare_pk() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT title FROM content_document WHERE id = %s", [next(pick)])
+            cursor.fetchall()
+
+    def bare_datastore() -> None:
+        ward_value = next(bare_ward)
+        with connection.cursor() as cursor:
+            cursor.execute(f'SELECT * FROM "{table}" WHERE "c0" IN (%s) '  # noqa: S608
+                           'ORDER BY "_id" LIMIT 100 OFFSET 0', [ward_value])
+            cursor.fetchall()
+            cursor.execute(f'SELECT COUNT(*) FROM "{table}" WHERE "c0" IN (%s)',  # noqa: S608
+                           [ward_value])
+            cursor.fetchall()
+
+    figures["bare-pk"] = timed(bare_pk)
+    figures["bare-ward"] = timed(bare_datastore)
+
     return {"database": which, "server": connection.vendor, "datasets": DATASETS,
+            "loadavg": [round(value, 2) for value in os.getloadavg()],
             "rows": ROWS, "load": {"datasets_s": world["datasets_seconds"],
                                    "datastore_s": world["datastore_seconds"]},
             "figures": figures}
@@ -178,7 +212,8 @@ def run(which: str) -> dict:
 def report(result: dict) -> str:
     lines = [f"== {result['database']}: {result['datasets']:,} datasets "
              f"(built in {result['load']['datasets_s']} s), DataStore {result['rows']:,} rows "
-             f"(loaded in {result['load']['datastore_s']} s)"]
+             f"(loaded in {result['load']['datastore_s']} s); load average "
+             f"{' '.join(str(value) for value in result['loadavg'])}"]
     for name, figures in result["figures"].items():
         mark = "" if figures["p95_ms"] < TARGET_MS else "  (over the 50 ms target)"
         lines.append(f"{name:<18} p50 {figures['p50_ms']:>7} ms   p95 {figures['p95_ms']:>7} ms"

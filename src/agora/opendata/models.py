@@ -68,6 +68,8 @@ class DatasetMeta(models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(fields=["state"], condition=models.Q(state="deleted"),
+                                name="datasetmeta_deleted")]
 
     def __str__(self) -> str:
         return self.name

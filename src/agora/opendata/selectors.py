@@ -51,9 +51,12 @@ def catalogue(*, private_for: Organization | None = None,
         visible, kind=Document.Kind.DATASET, owner_id__in=active,
         current_version__isnull=False,
     )
+    # The deleted are few: NOT IN over them (a partial index) keeps the details' join out
+    # of every catalogue query, which a negated lookup on dataset_meta would add.
+    deleted = DatasetMeta.objects.filter(state="deleted").values("document_id")
     if include_deleted and private_for is not None:
-        return found.filter(~Q(dataset_meta__state="deleted") | Q(owner=private_for))
-    return found.filter(~Q(dataset_meta__state="deleted"))
+        return found.exclude(Q(pk__in=deleted) & ~Q(owner=private_for))
+    return found.exclude(pk__in=deleted)
 
 
 def _visible(document: Document, private_for: Organization | None) -> bool:
