@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from uuid import UUID
 
 from django.db.models import BooleanField, Case, Count, Prefetch, QuerySet, Value, When
+from django.urls import reverse
 
 from agora.challenges.models import Challenge, Comment, Follow, Milestone, Phase, Proposal
 from agora.challenges.permissions import RUNNER_ROLES
@@ -129,4 +130,5 @@ def evidence_link(proposal: Proposal) -> str:
     for key in ("q", "sort"):
         if query.get(key):
             params[key] = query[key]
-    return "/api/3/action/datastore_search?" + urlencode(params)
+    return reverse("opendata:action", kwargs={"name": "datastore_search"}) + "?" + \
+        urlencode(params)

@@ -83,8 +83,9 @@ def _actor(actor, organization: Organization | None = None) -> AuditActor:
     """Return who acted as the log records it: the command line, staff, or a resident."""
     if isinstance(actor, SystemActor):
         return AuditActor(kind="system", id="cli", label=str(actor))
-    if organization is None and _person_of(actor) is not None:
-        return AuditActor(kind="person", id=str(_person_of(actor).public_id))
+    person = _person_of(actor) if organization is None else None
+    if person is not None:
+        return AuditActor(kind="person", id=str(person.public_id))
     return AuditActor(kind="staff", id=str(actor.public_id), label=actor.email)
 
 
