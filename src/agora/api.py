@@ -10,6 +10,7 @@ from agora.answers.api import router as answers_router
 from agora.audit.api import router as audit_router
 from agora.cases.api import router as cases_router
 from agora.catalog.api import router as catalog_router
+from agora.challenges.api import router as challenges_router
 from agora.content.api import router as content_router
 from agora.core.problems import ProblemAPI
 from agora.notifications.api import router as notifications_router
@@ -36,3 +37,4 @@ api.add_router("/", catalog_router)
 api.add_router("/", cases_router)
 api.add_router("/", notifications_router)
 api.add_router("/", answers_router)
+api.add_router("/", challenges_router)

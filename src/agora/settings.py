@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "agora.applications",
     "agora.answers",
     "agora.opendata",
+    "agora.challenges",
     "agora.portal",
     "agora.console",
 ]

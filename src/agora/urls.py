@@ -10,6 +10,7 @@ urlpatterns = [
     path("console/", include("agora.console.urls")),
     path("open311/v2/", include("agora.cases.open311_urls")),
     path("", include("agora.opendata.urls")),
+    path("", include("agora.challenges.urls")),
     path("", include("agora.core.urls")),
     path("", include("agora.portal.urls")),
 ]

@@ -71,6 +71,9 @@ PUBLIC_OPERATIONS = {
     ("GET", "/api/v1/services/questions"),
     ("GET", "/api/v1/services/{code}"),
     ("GET", "/api/v1/purposes/{organization}"),
+    # Challenges are an open conversation (residents are not named in them).
+    ("GET", "/api/v1/challenges"),
+    ("GET", "/api/v1/challenges/{slug}"),
 }
 
 

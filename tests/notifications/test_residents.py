@@ -113,3 +113,20 @@ def test_a_mail_server_that_is_down_is_tried_again_later(council, ann, settings,
     assert resident_email_send(str(email.public_id), now=email.next_attempt_at) == "sent"
     assert resident_email_send(str(email.public_id), now=email.next_attempt_at) == "skipped"
     assert len(smtp_server.messages_to("ann@example.org")) == 1
+
+
+def test_a_follower_of_a_challenge_is_told_it_moved_on_with_a_link_to_its_page(
+        council, ann, smtp_server):
+    from agora.challenges.services import challenge_follow, challenge_phase_advance
+    from agora.core.actors import SYSTEM
+    from tests.challenges.helpers import challenge
+
+    opened = challenge(council)
+    challenge_follow(actor=ann, challenge=opened, follow=True)
+    challenge_phase_advance(actor=SYSTEM, challenge=opened)
+    assert send_all() == ["sent"]
+    mail = smtp_server.wait_for_message(to="ann@example.org")
+    assert mail.subject.endswith("News about a challenge you follow")
+    assert "A challenge you follow has moved to its next phase." in mail.body
+    assert smtp_server.links(mail) == ["http://testserver/challenges/safer-crossings/",
+                                       "http://testserver/account/"]

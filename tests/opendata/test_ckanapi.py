@@ -96,3 +96,30 @@ def test_the_command_line_searches_and_dumps(site, tmp_path):
     dumped = [json.loads(line) for line in (tmp_path / "dump.jsonl").read_text().splitlines()]
     assert sorted(package["name"] for package in dumped) == ["bin-collections", "library-loans"]
     assert dumped[0]["resources"][0]["datastore_active"] is True
+
+
+def test_library_datastore_writes_and_package_delete(site):
+    url, council = site
+    keyed = publisher(council)
+    ckan = ckanapi.RemoteCKAN(url)
+    created = ckan.call_action("datastore_create", {
+        "resource": {"package_id": "library-loans", "name": "Loans by month"},
+        "fields": [{"id": "month", "type": "text"}, {"id": "loans", "type": "int"}],
+        "primary_key": "month", "records": [{"month": "2026-01", "loans": 90}]},
+        apikey=keyed.token())
+    rid = created["resource_id"]
+    ckan.call_action("datastore_upsert", {"resource_id": rid, "method": "upsert", "records": [
+        {"month": "2026-01", "loans": 95}, {"month": "2026-02", "loans": 80}]},
+        apikey=keyed.token())
+    rows = ckan.action.datastore_search(resource_id=rid, sort="month")["records"]
+    assert [(row["month"], row["loans"]) for row in rows] == [("2026-01", 95), ("2026-02", 80)]
+    with pytest.raises(ckanapi.ValidationError):
+        ckan.call_action("datastore_upsert", {"resource_id": rid, "method": "update",
+                                              "records": [{"month": "2030-01", "loans": 1}]},
+                         apikey=keyed.token())
+    with pytest.raises(ckanapi.NotAuthorized):
+        ckan.action.package_delete(id="library-loans")
+    ckan.call_action("package_delete", {"id": "library-loans"}, apikey=keyed.token())
+    assert ckan.action.package_list() == ["bin-collections"]
+    shown = ckan.call_action("package_show", {"id": "library-loans"}, apikey=keyed.token())
+    assert shown["state"] == "deleted"

@@ -118,6 +118,14 @@ class LogEntry(AppendOnlyModel):
         CASE_REFER = "case.refer", "Referred a request"
         DATASET_CHANGE = "dataset.change", "Changed a dataset's open data details"
         RESOURCE_ADD = "resource.add", "Added a resource to a dataset"
+        CHALLENGE_OPEN = "challenge.open", "Opened a challenge"
+        CHALLENGE_PHASE = "challenge.phase", "Moved a challenge to its next phase"
+        PROPOSAL_SUBMIT = "proposal.submit", "Made a proposal to a challenge"
+        PROPOSAL_SUPPORT = "proposal.support", "Supported a proposal"
+        PROPOSAL_ANSWER = "proposal.answer", "Answered a proposal"
+        COMMENT_POST = "comment.post", "Commented on a challenge"
+        COMMENT_HIDE = "comment.hide", "Hid a comment"
+        MILESTONE_CHANGE = "milestone.change", "Changed a milestone of a result"
 
     class Decision(models.TextChoices):
         PERMIT = "permit", "Permitted"

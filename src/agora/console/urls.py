@@ -3,6 +3,7 @@ from django.urls import path
 from agora.console import (
     views,
     views_cases,
+    views_challenges,
     views_documents,
     views_dpo,
     views_people,
@@ -120,4 +121,18 @@ urlpatterns = [
     path("topics/", views_topics.topic_index, name="topics"),
     path("topics/new", views_topics.topic_new, name="topic_new"),
     path("topics/<slug:slug>/", views_topics.topic_edit, name="topic_edit"),
+    path("organisations/<slug:slug>/challenges/", views_challenges.challenge_index,
+         name="challenges"),
+    path("organisations/<slug:slug>/challenges/new", views_challenges.challenge_new,
+         name="challenge_new"),
+    path("organisations/<slug:slug>/challenges/<slug:challenge>/",
+         views_challenges.challenge_manage, name="challenge"),
+    path("organisations/<slug:slug>/challenges/<slug:challenge>/advance",
+         views_challenges.challenge_advance, name="challenge_advance"),
+    path("organisations/<slug:slug>/challenges/<slug:challenge>/proposals/<str:proposal_id>"
+         "/answer", views_challenges.proposal_answer, name="challenge_answer"),
+    path("organisations/<slug:slug>/challenges/<slug:challenge>/proposals/<str:proposal_id>"
+         "/milestones/new", views_challenges.milestone_new, name="challenge_milestone"),
+    path("organisations/<slug:slug>/challenges/<slug:challenge>/comments/<str:comment_id>"
+         "/hide", views_challenges.comment_hide, name="challenge_comment_hide"),
 ]

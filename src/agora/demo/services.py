@@ -23,6 +23,7 @@ from agora.demo.answers import answers_load
 from agora.demo.applications import applications_load
 from agora.demo.cases import cases_events
 from agora.demo.catalog import catalog_load
+from agora.demo.challenges import challenges_load
 from agora.demo.generator import (
     DEFAULT_SEED,
     AccountPlan,
@@ -215,4 +216,5 @@ def _town_load(plan: TownPlan, *, hub: bool, step: Progress) -> LoadSummary:
     if hub:
         hub_load(step=step)
         opendata_load(step=step)
+        challenges_load(step=step)
     return summary

@@ -23,6 +23,11 @@ class EventType(models.TextChoices):
     CONSENT_WITHDRAWN = "consent.withdrawn", "A resident withdrew a consent"
     AGREEMENT_CHANGED = "agreement.changed", "A sharing agreement changed status"
     DOCUMENT_PUBLISHED = "document.published", "A document was published"
+    CHALLENGE_PHASE_CHANGED = "challenge.phase_changed", "A challenge moved to its next phase"
+    CHALLENGE_PROPOSAL_ANSWERED = "challenge.proposal_answered", \
+        "An organisation answered a proposal"
+    CHALLENGE_MILESTONE_CHANGED = "challenge.milestone_changed", \
+        "A milestone of a challenge's result changed"
 
 
 class Event(models.Model):

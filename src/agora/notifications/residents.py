@@ -39,8 +39,17 @@ TOLD = {
     EventType.REQUEST_STATUS_CHANGED: "The status of your request has changed.",
     EventType.REQUEST_MESSAGE_ADDED: "You have a new message about your request.",
     EventType.REQUEST_DOCUMENT_REQUESTED: "We need a document from you for your request.",
+    EventType.CHALLENGE_PHASE_CHANGED: "A challenge you follow has moved to its next phase.",
+    EventType.CHALLENGE_PROPOSAL_ANSWERED: "A proposal to a challenge you follow was answered.",
+    EventType.CHALLENGE_MILESTONE_CHANGED:
+        "A result of a challenge you follow has reached a milestone.",
 }
 """The events a resident is told about, and the one sentence that tells them."""
+
+CHALLENGE_EVENTS = frozenset({EventType.CHALLENGE_PHASE_CHANGED,
+                              EventType.CHALLENGE_PROPOSAL_ANSWERED,
+                              EventType.CHALLENGE_MILESTONE_CHANGED})
+"""Told to each follower of a challenge: one event per follower, its page in `data`."""
 
 
 def email_wanted(person: Person, request_id: UUID | str | None) -> bool:
@@ -106,6 +115,8 @@ def resident_email_plan(event: Event, now: datetime) -> ResidentEmail | None:
 
 def _message(email: ResidentEmail) -> EmailMultiAlternatives:
     event, user = email.event, email.person.user
+    if event.type in CHALLENGE_EVENTS:
+        return _challenge_message(event, user)
     reference = event.data.get("reference", "")
     context = {
         "what": TOLD[event.type], "reference": reference, "service_name": settings.SERVICE_NAME,
@@ -119,6 +130,24 @@ def _message(email: ResidentEmail) -> EmailMultiAlternatives:
     )
     message.attach_alternative(
         render_to_string("notifications/email/resident_update.html", context), "text/html")
+    return message
+
+
+def _challenge_message(event: Event, user) -> EmailMultiAlternatives:
+    """The email to a follower of a challenge: what happened and a link to its public page."""
+    context = {
+        "what": TOLD[event.type], "reference": event.data.get("title", ""),
+        "service_name": settings.SERVICE_NAME,
+        "url": settings.BASE_URL + event.data.get("page", "/"),
+        "settings_url": settings.BASE_URL + reverse("portal:account"),
+    }
+    message = EmailMultiAlternatives(
+        subject=f"[{settings.SERVICE_NAME}] News about a challenge you follow",
+        body=render_to_string("notifications/email/challenge_update.txt", context),
+        to=[user.email],
+    )
+    message.attach_alternative(
+        render_to_string("notifications/email/challenge_update.html", context), "text/html")
     return message
 
 

@@ -228,9 +228,17 @@ def package_list(call: Call) -> list[str]:
 
 @action("package_show")
 def package_show(call: Call) -> dict[str, Any]:
-    """Return one dataset by id or name, with its resources."""
-    document = selectors.dataset_get(id_or_name=call.text("id", required=True),
-                                     private_for=_private_for(call))
+    """Return one dataset by id or name, with its resources. Its owner (with a token) also
+    reads its private and deleted datasets (state=deleted)."""
+    name = call.text("id", required=True)
+    try:
+        document = selectors.dataset_get(id_or_name=name, private_for=_private_for(call))
+    except NotFound:
+        # Only now read a token the caller sent (it is one-use): the owner's own dataset.
+        if "include_private" in call.params or not call.request.headers.get("Authorization"):
+            raise
+        document = selectors.dataset_get(
+            id_or_name=name, private_for=call.client_organization(required=True))
     result = package_dict(document, call.base)
     # Every version of the description stays reachable (CKAN users ask for history).
     result["agora_versions"] = [
@@ -515,3 +523,97 @@ def resource_create(call: Call) -> dict[str, Any]:
                                upload=upload)))
     return resource_dict(selectors.resource_get(str(resource.public_id),
                                                 private_for=organization), call.base)
+
+
+@action("package_delete", read=False)
+def package_delete(call: Call) -> None:
+    """Delete a dataset of the token's organisation (CKAN's state=deleted: it leaves the
+    catalogue and its search; package_show still shows it to its owner)."""
+    organization = call.client_organization(required=True)
+    document = selectors.dataset_get(id_or_name=call.text("id", required=True),
+                                     private_for=organization)
+    services.dataset_delete(actor=call.client, document=document)
+    return None
+
+
+@action("resource_delete", read=False)
+def resource_delete(call: Call) -> None:
+    """Remove a file from a dataset of the token's organisation, with its DataStore table."""
+    organization = call.client_organization(required=True)
+    resource = selectors.resource_get(call.text("id", required=True), private_for=organization)
+    services.resource_delete(actor=call.client, resource=resource)
+    return None
+
+
+def _write_resource(call: Call, organization: Organization):
+    resource_id = call.text("resource_id") or call.text("id")
+    if not resource_id:
+        raise Invalid("resource_id", "Missing value")
+    return selectors.resource_get(resource_id, private_for=organization)
+
+
+def _records(call: Call) -> list:
+    records = call.json_value("records", [])
+    if not isinstance(records, list):
+        raise Invalid("records", "Must be a list of objects")
+    return records
+
+
+@action("datastore_create", read=False)
+def datastore_create(call: Call) -> dict[str, Any]:
+    """Create a resource's DataStore table (resource_id, or resource: {package_id, name}
+    for a new resource), with fields [{id, type}] (text, int, numeric), records and an
+    optional primary_key; on an existing table, add fields and insert records."""
+    organization = call.client_organization(required=True)
+    resource_dict_in = call.json_value("resource", None)
+    if resource_dict_in is not None:
+        if not isinstance(resource_dict_in, dict) or not resource_dict_in.get("package_id"):
+            raise Invalid("resource", "Must be an object with a package_id")
+        document = selectors.dataset_get(id_or_name=str(resource_dict_in["package_id"]),
+                                         private_for=organization)
+        resource = services.resource_for_datastore(
+            actor=call.client, document=document, name=str(resource_dict_in.get("name") or
+                                                           "Data"))
+    else:
+        resource = _write_resource(call, organization)
+    fields = call.json_value("fields", None)
+    key = call.json_value("primary_key", [])
+    if isinstance(key, str):
+        key = [name.strip() for name in key.split(",") if name.strip()]
+    if not isinstance(key, list) or not all(isinstance(name, str) for name in key):
+        raise Invalid("primary_key", "Must be a field name or a list of them")
+    table = services.datastore_create(actor=call.client, resource=resource,
+                                      data=services.DatastoreWrite(
+                                          records=_records(call), fields=fields,
+                                          primary_key=tuple(key)))
+    return {"resource_id": str(resource.public_id), "method": "insert",
+            "fields": [{"id": field["id"], "type": field["type"]} for field in table.fields],
+            "primary_key": list(table.primary_key)}
+
+
+@action("datastore_upsert", read=False)
+def datastore_upsert(call: Call) -> dict[str, Any]:
+    """Write records to a resource's table: method upsert (default), insert or update, by
+    the table's primary key (or _id). A bad record refuses them all."""
+    organization = call.client_organization(required=True)
+    resource = _write_resource(call, organization)
+    method = call.text("method", "upsert")
+    services.datastore_upsert(actor=call.client, resource=resource, data=services.DatastoreWrite(
+        records=_records(call), method=method))
+    return {"resource_id": str(resource.public_id), "method": method}
+
+
+@action("datastore_delete", read=False)
+def datastore_delete(call: Call) -> dict[str, Any]:
+    """Delete the rows matching filters from a resource's table; without filters, delete
+    the table itself."""
+    organization = call.client_organization(required=True)
+    resource = _write_resource(call, organization)
+    filters = call.json_value("filters", {}) or {}
+    if not isinstance(filters, dict):
+        raise Invalid("filters", "Must be a JSON object")
+    services.datastore_delete(actor=call.client, resource=resource, filters=filters)
+    result: dict[str, Any] = {"resource_id": str(resource.public_id)}
+    if filters:
+        result["filters"] = filters
+    return result

@@ -113,7 +113,8 @@ def package_dict(document: Document, base: str) -> dict[str, Any]:
     version = document.current_version
     return {
         "id": str(document.public_id), "name": dataset_name(document), "title": document.title,
-        "notes": document.summary, "type": "dataset", "state": "active",
+        "notes": document.summary, "type": "dataset",
+        "state": meta.state if meta else "active",
         "private": document.classification != "open",
         "license_id": license_id, "license_title": title, "license_url": url,
         "isopen": license_id in LICENCES,

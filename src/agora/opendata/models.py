@@ -58,11 +58,18 @@ class DatasetMeta(models.Model):
         max_length=12, choices=Frequency.choices, default=Frequency.UNKNOWN
     )
     maintainer_email = models.EmailField(blank=True)
+    state = models.CharField(
+        max_length=10, default="active", choices=[("active", "Active"), ("deleted", "Deleted")],
+        help_text="CKAN's state: a deleted dataset leaves the catalogue; its owner still "
+                  "reads it (package_show).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(fields=["state"], condition=models.Q(state="deleted"),
+                                name="datasetmeta_deleted")]
 
     def __str__(self) -> str:
         return self.name
@@ -103,6 +110,9 @@ class DatastoreTable(models.Model):
         default=list, help_text='[{"id": header, "type": "int|numeric|text", "column": "c0"}]'
     )
     row_count = models.PositiveIntegerField(default=0)
+    primary_key = models.JSONField(
+        default=list, blank=True,
+        help_text="The field ids that identify a row for datastore_upsert (none: _id).")
     loaded_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import PurePosixPath
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from agora.access.models import Classification
@@ -22,8 +23,8 @@ from agora.content.models import Document
 from agora.content.permissions import publisher_check
 from agora.content.services import Details, Upload, audit_actor, document_publish
 from agora.content.storage import source_save
-from agora.core.exceptions import Conflict, InvalidInput
-from agora.opendata import datastore
+from agora.core.exceptions import Conflict, InvalidInput, NotFound
+from agora.opendata import datastore, datastore_writes
 from agora.opendata.models import DatasetMeta, DatastoreTable, Frequency, Resource, Tag
 from agora.organizations.models import Organization
 
@@ -246,3 +247,184 @@ def resource_create(*, actor, document: Document, data: ResourceInput) -> Resour
             resource_type="dataset", resource_id=str(document.public_id),
         )
     return resource
+
+
+def dataset_delete(*, actor, document: Document) -> Document:
+    """Delete a dataset as CKAN does: state deleted, out of the catalogue and its search;
+    its owner still reads it (package_show), and its files and rows are kept."""
+    publisher_check(actor, document.owner)
+    with transaction.atomic():
+        meta = DatasetMeta.objects.select_for_update().filter(pk=document.pk).first()
+        if meta is None:
+            message = ("This dataset was published to the hub as a file, without open data "
+                       "details; withdraw it in the hub.")
+            raise InvalidInput(message, errors=[{"field": "id", "message": message}])
+        if meta.state != "deleted":
+            meta.state = "deleted"
+            meta.save(update_fields=["state", "modified_at"])
+            log_append(
+                actor=audit_actor(actor), action=LogEntry.Action.DATASET_CHANGE,
+                decision=LogEntry.Decision.PERMIT, organization=document.owner.slug,
+                reason=f"Deleted the dataset “{document.title}” from the open data catalogue.",
+                resource_type="dataset", resource_id=str(document.public_id),
+            )
+    document.refresh_from_db()
+    return document
+
+
+def resource_delete(*, actor, resource: Resource) -> None:
+    """Remove a file from its dataset; its DataStore table is dropped with it."""
+    document = resource.dataset
+    publisher_check(actor, document.owner)
+    with transaction.atomic():
+        resource.delete()  # the table goes with its DatastoreTable row (apps.py)
+        DatasetMeta.objects.filter(pk=document.pk).update(modified_at=timezone.now())
+        log_append(
+            actor=audit_actor(actor), action=LogEntry.Action.DATASET_CHANGE,
+            decision=LogEntry.Decision.PERMIT, organization=document.owner.slug,
+            reason=f"Removed “{resource.name}” from “{document.title}”.",
+            resource_type="dataset", resource_id=str(document.public_id),
+        )
+
+
+def resource_for_datastore(*, actor, document: Document, name: str) -> Resource:
+    """Add a resource with no file whose rows datastore_create will write (CKAN's
+    url_type datastore)."""
+    publisher_check(actor, document.owner)
+    with transaction.atomic():
+        resource = Resource.objects.create(
+            dataset=document, position=Resource.objects.filter(dataset=document).count(),
+            name=name.strip()[:300] or "Data", format="CSV", media_type="text/csv")
+        log_append(
+            actor=audit_actor(actor), action=LogEntry.Action.RESOURCE_ADD,
+            decision=LogEntry.Decision.PERMIT, organization=document.owner.slug,
+            reason=f"Added “{resource.name}” to “{document.title}” (rows from the API).",
+            resource_type="dataset", resource_id=str(document.public_id),
+        )
+    return resource
+
+
+@dataclass(frozen=True)
+class DatastoreWrite:
+    """What a datastore_create or datastore_upsert call asks (CKAN's parameters)."""
+
+    records: list = field(default_factory=list)
+    fields: list | None = None
+    primary_key: tuple[str, ...] = ()
+    method: str = "insert"
+
+
+def datastore_create(*, actor, resource: Resource, data: DatastoreWrite) -> DatastoreTable:
+    """Create the resource's table (or add fields to it) and insert the records given."""
+    document = resource.dataset
+    publisher_check(actor, document.owner)
+    with transaction.atomic():
+        table = DatastoreTable.objects.select_for_update().filter(resource=resource).first()
+        existing = table.fields if table else []
+        wanted = data.fields if data.fields is not None else \
+            datastore_writes.fields_infer_from(data.records)
+        fields, added = datastore_writes.fields_merge(existing, wanted)
+        if not fields:
+            raise InvalidInput("fields: Give the fields, or records to infer them from.",
+                               errors=[{"field": "fields", "message": "Missing value"}])
+        key = list(data.primary_key)
+        unknown = [name for name in key if name not in {f["id"] for f in fields}]
+        if unknown:
+            raise InvalidInput(f"primary_key: There is no field “{unknown[0]}”.", errors=[
+                {"field": "primary_key", "message": f"There is no field “{unknown[0]}”"}])
+        if table is not None and key and key != table.primary_key:
+            message = "The table's primary key cannot change."
+            raise InvalidInput(message, errors=[{"field": "primary_key", "message": message}])
+        rows = datastore_writes.records_check(data.records, fields, key=key, needs_key=False)
+        if table is None:
+            table_name = f"datastore_{resource.public_id.hex}"
+            datastore_writes.table_create(table_name, fields)
+            if key:
+                datastore_writes.unique_index(table_name, fields, key)
+            table = DatastoreTable(resource=resource, table_name=table_name, primary_key=key)
+        elif added:
+            datastore_writes.columns_add(table.table_name, added)
+        table.fields = fields
+        _rows_write(table, rows, method="upsert" if key and table.pk else "insert")
+        log_append(
+            actor=audit_actor(actor), action=LogEntry.Action.DATASET_CHANGE,
+            decision=LogEntry.Decision.PERMIT, organization=document.owner.slug,
+            reason=f"DataStore of “{resource.name}”: {len(added)} new field(s), "
+                   f"{len(rows):,} record(s) written.",
+            resource_type="dataset", resource_id=str(document.public_id),
+        )
+    return table
+
+
+def _rows_write(table: DatastoreTable, rows: list[dict], *, method: str) -> None:
+    try:
+        with transaction.atomic():
+            datastore_writes.rows_write(table.table_name, table.fields, rows, method=method,
+                                        key=list(table.primary_key))
+    except IntegrityError:
+        raise InvalidInput("records: Two records have the same primary key.", errors=[
+            {"field": "records", "message": "Two records have the same primary key"}]) from None
+    table.row_count = datastore_writes.row_count(table.table_name)
+    table.save()
+    DatasetMeta.objects.filter(pk=table.resource.dataset_id).update(modified_at=timezone.now())
+
+
+UPSERT_METHODS = ("upsert", "insert", "update")
+
+
+def datastore_upsert(*, actor, resource: Resource, data: DatastoreWrite) -> int:
+    """Insert, update or upsert records of the resource's table by its primary key (or _id);
+    a bad record refuses them all. Return how many were written."""
+    document = resource.dataset
+    publisher_check(actor, document.owner)
+    if data.method not in UPSERT_METHODS:
+        raise InvalidInput("method: Must be upsert, insert or update.",
+                           errors=[{"field": "method", "message": "Must be upsert, insert or "
+                                                                  "update"}])
+    with transaction.atomic():
+        table = _table_locked(resource)
+        key = list(table.primary_key)
+        rows = datastore_writes.records_check(data.records, table.fields, key=key,
+                                              needs_key=data.method != "insert")
+        _rows_write(table, rows, method=data.method)
+        log_append(
+            actor=audit_actor(actor), action=LogEntry.Action.DATASET_CHANGE,
+            decision=LogEntry.Decision.PERMIT, organization=document.owner.slug,
+            reason=f"DataStore of “{resource.name}”: {len(rows):,} record(s) "
+                   f"({data.method}).",
+            resource_type="dataset", resource_id=str(document.public_id),
+        )
+    return len(rows)
+
+
+def _table_locked(resource: Resource) -> DatastoreTable:
+    table = DatastoreTable.objects.select_for_update().filter(resource=resource).first()
+    if table is None:
+        raise NotFound(f"Resource “{resource.public_id}” has no DataStore table.")
+    return table
+
+
+def datastore_delete(*, actor, resource: Resource, filters: dict | None) -> int:
+    """Delete the rows matching the filters; with none, drop the whole table. Return how
+    many rows went."""
+    document = resource.dataset
+    publisher_check(actor, document.owner)
+    with transaction.atomic():
+        table = _table_locked(resource)
+        if filters:
+            deleted = datastore_writes.rows_delete(table.table_name, table.fields, filters)
+            table.row_count -= deleted
+            table.save(update_fields=["row_count", "loaded_at"])
+            what = f"{deleted:,} row(s) deleted"
+        else:
+            deleted = table.row_count
+            table.delete()  # the table is dropped with its row (apps.py)
+            what = "table deleted"
+        DatasetMeta.objects.filter(pk=document.pk).update(modified_at=timezone.now())
+        log_append(
+            actor=audit_actor(actor), action=LogEntry.Action.DATASET_CHANGE,
+            decision=LogEntry.Decision.PERMIT, organization=document.owner.slug,
+            reason=f"DataStore of “{resource.name}”: {what}.",
+            resource_type="dataset", resource_id=str(document.public_id),
+        )
+    return deleted
