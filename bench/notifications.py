@@ -3,8 +3,8 @@
 On a throwaway database each (bench/throwaway.py), with `AGORA_BENCH_WORKERS` worker
 processes running what `agora worker` runs (`db_worker --no-reload --no-startup-delay`,
 polling every second when idle) and a local receiver (a threaded HTTP server on
-127.0.0.1, in a process of its own, that answers 204 and notes when each `webhook-id`
-first arrived):
+127.0.0.1, in a process of its own, speaking HTTP/1.1 with keep-alive, that answers 204
+and notes when each `webhook-id` first arrived):
 
 - paced: events committed at 50 per second for `AGORA_BENCH_SECONDS` (30 s), each
   through `core.events.announce` in its own transaction, as a service commits one; the
@@ -39,6 +39,9 @@ PACED_RATE = 50
 SUSTAINED_RATE = int(os.environ.get("AGORA_BENCH_RATE", "200"))
 SUSTAINED_SECONDS = int(os.environ.get("AGORA_BENCH_SUSTAINED_SECONDS", "60"))
 BARE = 2000
+KEEP_ALIVE = os.environ.get("AGORA_BENCH_KEEP_ALIVE", "1") == "1"
+"""The receiver speaks HTTP/1.1 and keeps connections open, as most servers do (0: HTTP/1.0,
+a connection per request, as the receiver did before decision 50)."""
 BACKEND = os.environ.get("AGORA_BENCH_BACKEND", "database")
 """`database` (paced and sustained phases, SQLite and PostgreSQL) or `redis` (RQ on a
 Redis the benchmark starts, PostgreSQL, the sustained phase with 1, 2 and 4 workers)."""
@@ -49,6 +52,8 @@ def _serve(port: int, log: str) -> None:
     out = open(log, "a", buffering=1)  # noqa: SIM115 (open for the process's life)
 
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1" if KEEP_ALIVE else "HTTP/1.0"
+
         def log_message(self, *args) -> None:
             pass
 
@@ -58,7 +63,10 @@ def _serve(port: int, log: str) -> None:
             self.send_response(204)
             self.end_headers()
 
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    class Server(ThreadingHTTPServer):
+        request_queue_size = 128  # not 5: senders connect several at once
+
+    server = Server(("127.0.0.1", port), Handler)
     server.daemon_threads = True
     server.serve_forever()
 
@@ -210,7 +218,7 @@ def run(which: str) -> dict:
 
     connection.close()
     return {
-        "database": which, "backend": BACKEND, "workers": WORKERS,
+        "database": which, "backend": BACKEND, "workers": WORKERS, "keep_alive": KEEP_ALIVE,
         "bare_commits_per_s": round(bare),
         "paced": paced, "sustained": sustained, "receiver_requests": requests,
         "load_at_start": load_at_start, "load_at_end": os.getloadavg()[0],

@@ -84,16 +84,20 @@ SENDERS = 8
 """How many posts one worker makes at the same time."""
 
 
-def _post(delivery: Delivery, now: datetime) -> endpoints.Outcome:
+def _post(delivery: Delivery, now: datetime, connections: endpoints.Connections
+          ) -> endpoints.Outcome:
     body, headers = wire.message_for(delivery.event, delivery.subscription, now)
-    return endpoints.post(delivery.subscription.url, body, headers)
+    return endpoints.post(delivery.subscription.url, body, headers, connections=connections)
 
 
 def _post_all(deliveries: list[Delivery], now: datetime) -> list[endpoints.Outcome]:
-    if len(deliveries) <= 1:
-        return [_post(d, now) for d in deliveries]
-    with ThreadPoolExecutor(max_workers=min(SENDERS, len(deliveries))) as pool:
-        return list(pool.map(lambda d: _post(d, now), deliveries))
+    """Post each delivery, up to `SENDERS` at once; posts to one endpoint share connections."""
+    senders = min(SENDERS, len(deliveries))
+    with endpoints.Connections(size=max(senders, 1)) as connections:
+        if senders <= 1:
+            return [_post(d, now, connections) for d in deliveries]
+        with ThreadPoolExecutor(max_workers=senders) as pool:
+            return list(pool.map(lambda d: _post(d, now, connections), deliveries))
 
 
 def _record(deliveries: list[Delivery], outcomes: list[endpoints.Outcome], lease: datetime,
