@@ -154,3 +154,24 @@ def test_an_endpoint_that_sometimes_succeeds_is_not_paused_when_one_delivery_die
     delivery.refresh_from_db()
     subscription.refresh_from_db()
     assert delivery.status == "dead" and subscription.status == "active"
+
+
+def test_a_fan_out_batch_costs_the_same_statements_however_many_events(council, receiver):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from agora.notifications.tasks import event_dispatch
+
+    subscription, secret = subscribe(council, "http://127.0.0.1:9/placeholder")
+    endpoint = receiver(secret)
+    subscription.url = endpoint.url
+    subscription.save()
+    statements = []
+    for count in (3, 30):
+        events = [event_announce(council) for _ in range(count)]
+        with CaptureQueriesContext(connection) as queries:
+            assert event_dispatch.call("") == count
+        statements.append(len(queries))
+        assert endpoint.unique >= {str(e.pk) for e in events}
+    assert statements[0] == statements[1], statements
+    assert Delivery.objects.filter(status="delivered", lease_until=None).count() == 33

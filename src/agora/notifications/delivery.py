@@ -37,15 +37,20 @@ def backoff(attempt: int, *, rng: random.Random | None = None) -> timedelta:
     return timedelta(seconds=rng.uniform(ceiling / 2, ceiling))
 
 
-def _lease(delivery_ids: list[str], now: datetime) -> datetime:
-    """Take the deliveries that are pending, due and free for this worker; return the lease.
+def lease_new(now: datetime) -> datetime:
+    """Return a new lease taken at `now`: both when it runs out and the mark of its holder.
 
-    The lease is both when it runs out and the mark of who holds it: its microseconds are
-    random, so two workers leasing at the same moment hold different leases.
+    Its microseconds are random, so two workers leasing at the same moment hold
+    different leases.
     """
     lease = now + timedelta(seconds=settings.WEBHOOK_CONNECT_TIMEOUT
                             + settings.WEBHOOK_READ_TIMEOUT + settings.WEBHOOK_LEASE_MARGIN)
-    lease = lease.replace(microsecond=secrets.randbelow(1_000_000))
+    return lease.replace(microsecond=secrets.randbelow(1_000_000))
+
+
+def _lease(delivery_ids: list[str], now: datetime) -> datetime:
+    """Take the deliveries that are pending, due and free for this worker; return the lease."""
+    lease = lease_new(now)
     Delivery.objects.filter(public_id__in=delivery_ids, status=Delivery.Status.PENDING,
                             next_attempt_at__lte=now + EARLY) \
         .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now)) \
@@ -71,13 +76,22 @@ def deliveries_send(delivery_ids: list[str], *, now: datetime | None = None) -> 
     lease = _lease(delivery_ids, now)
     held = list(Delivery.objects.filter(public_id__in=delivery_ids, lease_until=lease)
                 .select_related("event", "subscription"))
+    results = deliveries_send_held(held, lease, now)
+    return [results.get(str(i), "skipped") for i in delivery_ids]
+
+
+def deliveries_send_held(held: list[Delivery], lease: datetime, now: datetime) -> dict[str, str]:
+    """Send deliveries this worker holds by `lease` (with their event and subscription).
+
+    Returns what became of each, by public id; those of a paused subscription are let go
+    (they wait for the resume) and left out.
+    """
     paused = [d.pk for d in held if d.subscription.status != Subscription.Status.ACTIVE]
     if paused:  # they wait for the resume
         Delivery.objects.filter(pk__in=paused, lease_until=lease).update(lease_until=None)
     sending = [d for d in held if d.pk not in paused]
     outcomes = _post_all(sending, now)
-    results = _record(sending, outcomes, lease, now)
-    return [results.get(str(i), "skipped") for i in delivery_ids]
+    return _record(sending, outcomes, lease, now)
 
 
 SENDERS = 8

@@ -103,7 +103,23 @@ def event_fan_out(event_id: str | None, *, now: datetime | None = None, enqueue:
     and a later run finds them dispatched. Paused subscriptions get their deliveries too;
     they are sent when it resumes.
     """
-    now = now or timezone.now()
+    held = _fan_out(event_id, now=now or timezone.now(), batch=batch, lease=None,
+                    enqueue=enqueue)
+    return [str(delivery.public_id) for delivery in held]
+
+
+def event_fan_out_held(event_id: str | None, *, lease: datetime, now: datetime,
+                       batch: int) -> list[Delivery]:
+    """Fan out like `event_fan_out`, the deliveries to send made already leased by `lease`.
+
+    For the worker that sends them at once: it needs neither a lease UPDATE nor to read
+    them back with their events and subscriptions (they come with both attached).
+    """
+    return _fan_out(event_id, now=now, batch=batch, lease=lease, enqueue=False)
+
+
+def _fan_out(event_id: str | None, *, now: datetime, batch: int, lease: datetime | None,
+             enqueue: bool) -> list[Delivery]:
     with transaction.atomic():
         waiting = Event.objects.select_for_update(of=("self",), skip_locked=True) \
             .select_related("person").filter(dispatched_at__isnull=True)
@@ -117,26 +133,34 @@ def event_fan_out(event_id: str | None, *, now: datetime | None = None, enqueue:
         for pk, organization_id in Event.organizations.through.objects.filter(
                 event__in=events).values_list("event_id", "organization_id"):
             concerned.setdefault(pk, set()).add(organization_id)
-        subscriptions = list(Subscription.objects.filter(
-            organization_id__in={o for orgs in concerned.values() for o in orgs},
-        ).only("pk", "organization_id", "event_types"))
+        subscriptions = {s.pk: s for s in Subscription.objects.filter(
+            organization_id__in={o for orgs in concerned.values() for o in orgs})}
+        active = Subscription.Status.ACTIVE
         Delivery.objects.bulk_create(
-            [Delivery(event=event, subscription=s, next_attempt_at=now, created_at=now)
-             for event in events for s in subscriptions
+            [Delivery(event=event, subscription=s, next_attempt_at=now, created_at=now,
+                      lease_until=lease if s.status == active else None)
+             for event in events for s in subscriptions.values()
              if s.organization_id in concerned.get(event.pk, ()) and event.type in s.event_types],
             ignore_conflicts=True,
         )
         Event.objects.filter(pk__in=[event.pk for event in events]).update(dispatched_at=now)
-        ids = [str(i) for i in Delivery.objects.filter(
-            event__in=events, subscription__status=Subscription.Status.ACTIVE,
-            status=Delivery.Status.PENDING).values_list("public_id", flat=True)]
+        made = Delivery.objects.filter(event__in=events, status=Delivery.Status.PENDING)
+        made = made.filter(lease_until=lease) if lease is not None else \
+            made.filter(subscription__status=active)
+        held = list(made)
+        if lease is not None:  # all made here, from these: no need to read them again
+            by_pk = {event.pk: event for event in events}
+            for delivery in held:
+                delivery.event = by_pk[delivery.event_id]
+                delivery.subscription = subscriptions[delivery.subscription_id]
         if enqueue:
+            ids = [delivery.public_id for delivery in held]
             transaction.on_commit(lambda: [attempt_enqueue(i) for i in ids], robust=True)
         for event in events:
             email = resident_email_plan(event, now)
             if email is not None and email.status == ResidentEmail.Status.PENDING:
                 transaction.on_commit(lambda e=email: email_enqueue(e.public_id), robust=True)
-    return ids
+    return held
 
 
 def outbox_settle(*, now: datetime | None = None) -> int:
