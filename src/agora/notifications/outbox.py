@@ -38,28 +38,60 @@ def event_record(sender, *, type: str, organizations, person, source: str, subje
     return event
 
 
-def dispatch_enqueue(event_id) -> None:
+DISPATCH_QUEUED = "agora:notifications:dispatch-queued"
+"""On Redis: the key that says a fan-out task is queued and has not started."""
+
+
+def dispatch_enqueue(event_id, *, force: bool = False) -> None:
     """Queue the fan-out of an event, unless a fan-out task waits that will take it.
 
     A fan-out task takes every event waiting (up to a batch) when it starts, and queues
-    the next before it sends if more are waiting; so on the database backend a commit
-    that finds a fan-out task not yet started needs none of its own. On Redis each event
-    gets its task (an RQ queue cannot be asked cheaply); the extra ones find nothing.
+    the next before it sends if more are waiting; so a commit that finds a fan-out task
+    not yet started needs none of its own. On the database backend that is a READY task
+    row; on Redis, a key set (if absent) when one is queued and deleted when it starts,
+    expiring after `GRACE` in case its task was lost. `force` (recovery) queues anyway:
+    the key may outlive a lost task.
     """
     from agora.notifications.tasks import event_dispatch
 
-    if not _dispatch_waiting(event_dispatch):
+    if force or not _dispatch_waiting(event_dispatch):
         event_dispatch.enqueue(str(event_id or ""))
 
 
 def _dispatch_waiting(event_dispatch) -> bool:
+    """Whether a fan-out task is queued and not started (on Redis: or mark that one will be)."""
     from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
 
-    if not isinstance(event_dispatch.get_backend(), DatabaseBackend):
+    backend = event_dispatch.get_backend()
+    if isinstance(backend, DatabaseBackend):
+        return DBTaskResult.objects.filter(task_path=event_dispatch.module_path,
+                                           status="READY").exists()
+    redis = _redis_of(backend, event_dispatch.queue_name)
+    if redis is None:
         return False
-    return DBTaskResult.objects.filter(task_path=event_dispatch.module_path,
-                                       status="READY").exists()
+    return not redis.set(DISPATCH_QUEUED, "1", nx=True, ex=max(1, int(GRACE.total_seconds())))
+
+
+def dispatch_started() -> None:
+    """Called by a fan-out task before it takes its batch: later commits queue a new one."""
+    from agora.notifications.tasks import event_dispatch
+
+    redis = _redis_of(event_dispatch.get_backend(), event_dispatch.queue_name)
+    if redis is not None:
+        redis.delete(DISPATCH_QUEUED)
+
+
+def _redis_of(backend, queue_name: str):
+    try:
+        from django_tasks_rq.backend import RQBackend
+    except ImportError:  # the Redis backend is not installed
+        return None
+    if not isinstance(backend, RQBackend):
+        return None
+    import django_rq
+
+    return django_rq.get_queue(queue_name).connection
 
 
 def attempt_enqueue(delivery_id, run_after: datetime | None = None) -> None:
@@ -184,7 +216,7 @@ def outbox_recover(*, now: datetime | None = None) -> tuple[int, int]:
     events = list(Event.objects.filter(dispatched_at__isnull=True, occurred_at__lt=now - GRACE)
                   .values_list("pk", flat=True))
     for event_id in events:
-        dispatch_enqueue(event_id)
+        dispatch_enqueue(event_id, force=True)
     deliveries = list(
         Delivery.objects.filter(status=Delivery.Status.PENDING,
                                 next_attempt_at__lt=now - GRACE,

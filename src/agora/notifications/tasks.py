@@ -8,7 +8,7 @@ from django_tasks import task
 
 from agora.notifications.delivery import deliveries_send_held, delivery_send, lease_new
 from agora.notifications.models import Event
-from agora.notifications.outbox import dispatch_enqueue, event_fan_out_held
+from agora.notifications.outbox import dispatch_enqueue, dispatch_started, event_fan_out_held
 from agora.notifications.residents import resident_email_send
 
 FAN_OUT_BATCH = 50
@@ -22,6 +22,7 @@ def event_dispatch(event_id: str) -> int:
     Sending here saves a task per delivery; only retries get tasks of their own. Returns
     how many deliveries were tried.
     """
+    dispatch_started()
     now = timezone.now()
     lease = lease_new(now)
     held = event_fan_out_held(event_id or None, lease=lease, now=now, batch=FAN_OUT_BATCH)
