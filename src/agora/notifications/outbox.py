@@ -214,9 +214,12 @@ def outbox_recover(*, now: datetime | None = None) -> tuple[int, int]:
     """
     now = now or timezone.now()
     events = list(Event.objects.filter(dispatched_at__isnull=True, occurred_at__lt=now - GRACE)
-                  .values_list("pk", flat=True))
-    for event_id in events:
-        dispatch_enqueue(event_id, force=True)
+                  .order_by("occurred_at").values_list("pk", flat=True))
+    if events:
+        # One task, not one per event: it takes the oldest 50 and queues the next batch
+        # while more wait, so the chain drains any backlog. Queued even if one seems to
+        # wait (on Redis the key that says so may outlive a lost task).
+        dispatch_enqueue(events[0], force=True)
     deliveries = list(
         Delivery.objects.filter(status=Delivery.Status.PENDING,
                                 next_attempt_at__lt=now - GRACE,
