@@ -3,8 +3,8 @@
 On a throwaway database each (bench/throwaway.py), with `AGORA_BENCH_WORKERS` worker
 processes running what `agora worker` runs (`db_worker --no-reload --no-startup-delay`,
 polling every second when idle) and a local receiver (a threaded HTTP server on
-127.0.0.1, in a process of its own, that answers 204 and notes when each `webhook-id`
-first arrived):
+127.0.0.1, in a process of its own, speaking HTTP/1.1 with keep-alive, that answers 204
+and notes when each `webhook-id` first arrived):
 
 - paced: events committed at 50 per second for `AGORA_BENCH_SECONDS` (30 s), each
   through `core.events.announce` in its own transaction, as a service commits one; the
@@ -12,6 +12,10 @@ first arrived):
 - sustained: events committed at `AGORA_BENCH_RATE` (200) per second for
   `AGORA_BENCH_SUSTAINED_SECONDS` (60): the rate achieved from the first commit to the
   last 2xx, and the same latencies (a backlog that grows shows as a growing latency);
+- backlog: `AGORA_BENCH_BACKLOG` (12,000) events committed while no worker runs, then the
+  workers start: events delivered per second until the last 2xx (a minute at 200/s), the
+  delivery side's own capacity when the committing process cannot offer 200/s (a crowded
+  machine); `AGORA_BENCH_PHASES` chooses the phases (paced,sustained,backlog);
 - beside them, a bare baseline from the same run: INSERT + COMMIT of one small row.
 
 Prints one JSON line per database. Needs `uptime` load under 2.5 to mean much (2 cores).
@@ -39,9 +43,14 @@ PACED_RATE = 50
 SUSTAINED_RATE = int(os.environ.get("AGORA_BENCH_RATE", "200"))
 SUSTAINED_SECONDS = int(os.environ.get("AGORA_BENCH_SUSTAINED_SECONDS", "60"))
 BARE = 2000
+BACKLOG = int(os.environ.get("AGORA_BENCH_BACKLOG", "12000"))
+PHASES = os.environ.get("AGORA_BENCH_PHASES", "paced,sustained,backlog").split(",")
+KEEP_ALIVE = os.environ.get("AGORA_BENCH_KEEP_ALIVE", "1") == "1"
+"""The receiver speaks HTTP/1.1 and keeps connections open, as most servers do (0: HTTP/1.0,
+a connection per request, as the receiver did before decision 50)."""
 BACKEND = os.environ.get("AGORA_BENCH_BACKEND", "database")
-"""`database` (paced and sustained phases, SQLite and PostgreSQL) or `redis` (RQ on a
-Redis the benchmark starts, PostgreSQL, the sustained phase with 1, 2 and 4 workers)."""
+"""`database` (SQLite and PostgreSQL) or `redis` (RQ on a Redis the benchmark starts,
+PostgreSQL, the sustained and backlog phases with 1, 2 and 4 workers; paced is skipped)."""
 
 
 def _serve(port: int, log: str) -> None:
@@ -49,6 +58,8 @@ def _serve(port: int, log: str) -> None:
     out = open(log, "a", buffering=1)  # noqa: SIM115 (open for the process's life)
 
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1" if KEEP_ALIVE else "HTTP/1.0"
+
         def log_message(self, *args) -> None:
             pass
 
@@ -58,7 +69,10 @@ def _serve(port: int, log: str) -> None:
             self.send_response(204)
             self.end_headers()
 
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    class Server(ThreadingHTTPServer):
+        request_queue_size = 128  # not 5: senders connect several at once
+
+    server = Server(("127.0.0.1", port), Handler)
     server.daemon_threads = True
     server.serve_forever()
 
@@ -172,6 +186,32 @@ def _phase(receiver: Receiver, organization, rate: int, seconds: int) -> dict:
     }
 
 
+def _backlog(receiver: Receiver, organization, env: dict[str, str]) -> dict:
+    """Commit `BACKLOG` events with no worker running, then start the workers: how fast
+    they deliver, sustained over the whole backlog (a minute at 200/s), with the
+    committing process out of the way (on a crowded machine it cannot offer 200/s)."""
+    subjects = dict(_commit(organization) for _ in range(BACKLOG))
+    committed = _committed_ids(subjects)
+    workers = _workers(env)
+    try:
+        started = time.time()
+        arrived = _wait_for(receiver, committed, 900)
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait(timeout=30)
+    times = sorted(arrived[i] for i in committed if i in arrived)
+    return {
+        "committed": len(committed), "delivered": len(times),
+        "seconds": round(times[-1] - started, 1),
+        "delivered_per_s": round(len(times) / (times[-1] - started)),
+        # the steady rate: between the first and the last tenth (startup and tail left out)
+        "middle_per_s": round(0.8 * len(times) / (times[int(0.9 * len(times)) - 1]
+                                                  - times[int(0.1 * len(times))])),
+    }
+
+
 def run(which: str) -> dict:
     DATABASES.setup(which)
     os.environ["AGORA_WEBHOOK_ALLOW_LOOPBACK"] = "1"
@@ -192,13 +232,18 @@ def run(which: str) -> dict:
                         event_types=["request.status_changed"])
     bare = _bare_commits()
     env = {**os.environ, "PYTHONPATH": f"{PROJECT / 'src'}:{PROJECT}"}
-    workers = _workers(env)
+    load_at_start = os.getloadavg()[0]
+    backlog = None
+    if "backlog" in PHASES:
+        backlog = _backlog(receiver, organization, env)
+    workers = _workers(env) if {"paced", "sustained"} & set(PHASES) else []
+    paced = sustained = None
     try:
         time.sleep(2)  # the workers start
-        load_at_start = os.getloadavg()[0]
-        paced = _phase(receiver, organization, PACED_RATE, SECONDS) \
-            if BACKEND == "database" else None
-        sustained = _phase(receiver, organization, SUSTAINED_RATE, SUSTAINED_SECONDS)
+        if "paced" in PHASES and BACKEND == "database":
+            paced = _phase(receiver, organization, PACED_RATE, SECONDS)
+        if "sustained" in PHASES:
+            sustained = _phase(receiver, organization, SUSTAINED_RATE, SUSTAINED_SECONDS)
     finally:
         for worker in workers:
             worker.terminate()
@@ -210,9 +255,10 @@ def run(which: str) -> dict:
 
     connection.close()
     return {
-        "database": which, "backend": BACKEND, "workers": WORKERS,
+        "database": which, "backend": BACKEND, "workers": WORKERS, "keep_alive": KEEP_ALIVE,
         "bare_commits_per_s": round(bare),
-        "paced": paced, "sustained": sustained, "receiver_requests": requests,
+        "paced": paced, "sustained": sustained, "backlog": backlog,
+        "receiver_requests": requests,
         "load_at_start": load_at_start, "load_at_end": os.getloadavg()[0],
     }
 

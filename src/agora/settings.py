@@ -119,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "agora.core.context_processors.service",
                 "agora.organizations.context_processors.membership",
+                "agora.portal.context_processors.unread",
             ],
         },
     },
@@ -371,6 +372,12 @@ WEBHOOK_SECRET_OVERLAP = env.float("AGORA_WEBHOOK_SECRET_OVERLAP", default=24 * 
 
 # AGORA_OUTBOX_RECOVER_INTERVAL: seconds between sweeps that queue again lost outbox work.
 OUTBOX_RECOVER_INTERVAL = env.int("AGORA_OUTBOX_RECOVER_INTERVAL", default=60)
+# AGORA_OUTBOX_KEEP_DAYS: days a delivered event (its deliveries, their attempts, the
+# resident's sent email) is kept for the delivery history; dead letters are kept until an
+# admin replays or dismisses them. The recovery sweep prunes a bounded batch each time.
+OUTBOX_KEEP_DAYS = env.float("AGORA_OUTBOX_KEEP_DAYS", default=30.0)
+if OUTBOX_KEEP_DAYS <= 0:
+    raise ImproperlyConfigured("AGORA_OUTBOX_KEEP_DAYS must be more than 0.")
 
 # AGORA_TREE_HEAD_INTERVAL: seconds between signed tree heads (signed only when the log
 # has grown); the worker signs them.

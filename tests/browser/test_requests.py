@@ -10,11 +10,11 @@ from playwright.sync_api import expect
 
 from agora.access.viewers import viewer_for_resident
 from agora.cases.models import Case
-from agora.cases.services import case_create
+from agora.cases.services import case_create, case_message_send
 from agora.organizations.models import Membership
 from tests.browser.axe import assert_no_axe_violations
 from tests.browser.test_console_sharing import signed_in
-from tests.cases.helpers import service_make
+from tests.cases.helpers import service_make, staff_of
 from tests.factories import OrganizationFactory, PersonFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -66,3 +66,25 @@ def test_a_caseworker_works_the_queue_and_the_resident_sees_it(live_server, page
     assert "Your reply has been sent." in resident_page.content()
     assert_no_axe_violations(resident_page)
     resident_page.close()
+
+
+def test_the_menu_counts_new_updates_until_the_resident_opens_the_request(live_server, page):
+    council = OrganizationFactory(name="Riverton Council", slug="riverton-council")
+    user = UserFactory(email="ann@example.org")
+    PersonFactory(user=user, given_name="Ann", family_name="Lee")
+    case = case_create(viewer=viewer_for_resident(user), service=service_make(council))
+    case_message_send(viewer=staff_of(council), reference=case.reference,
+                      text="Please send your latest payslip.")
+    as_resident(page, live_server, user)
+    page.goto(f"{live_server.url}/")
+    menu = page.get_by_role("navigation", name="Menu")
+    expect(menu.get_by_role("link", name="Your requests (1 new)")).to_be_visible()
+    assert_no_axe_violations(page)
+    menu.get_by_role("link", name="Your requests (1 new)").click()
+    expect(page.get_by_role("heading", name="Your requests", level=1)).to_be_visible()
+    expect(page.locator("#unread")).to_have_text("You have 1 new update since you last looked.")
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name=f"Open request {case.reference}").click()
+    expect(page.get_by_text("Please send your latest payslip.")).to_be_visible()
+    expect(menu.get_by_role("link", name="Your requests", exact=True)).to_be_visible()
+    assert_no_axe_violations(page)

@@ -9,7 +9,7 @@ from agora.notifications.models import Delivery, Subscription
 from agora.notifications.outbox import event_fan_out
 from agora.organizations.models import Membership
 from tests.console.test_views import error_summary, sign_in, success_banner
-from tests.factories import MembershipFactory, OrganizationFactory
+from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 from tests.notifications.helpers import event_announce, subscribe
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +91,25 @@ def test_the_admin_sees_the_last_error_and_replays_given_up_events(client, counc
     response = client.post(action, follow=True)
     assert "1 given-up events are being sent again" in success_banner(response)
     assert set(Delivery.objects.values_list("status", flat=True)) == {"pending"}
+
+
+def test_the_admin_dismisses_given_up_events_one_or_all(client, council):
+    subscription, _ = subscribe(council, "http://127.0.0.1:8999/agora")
+    for _ in range(3):
+        event_fan_out(event_announce(council).pk)
+    Delivery.objects.update(status="dead", last_error="The endpoint answered 503: busy")
+    sign_in(client, admin_of(council))
+    one = Delivery.objects.first()
+    action = reverse("console:webhook_action", args=[council.slug, subscription.public_id,
+                                                     "dismiss"])
+    response = client.post(action, {"delivery": str(one.public_id)}, follow=True)
+    assert "1 given-up events were dismissed" in success_banner(response)
+    assert str(one.event_id) not in response.content.decode()
+    response = client.post(action, follow=True)
+    assert "2 given-up events were dismissed" in success_banner(response)
+    assert not Delivery.objects.exists()
+    sign_in(client, UserFactory())
+    assert client.post(action).status_code == 404
 
 
 def test_rotating_shows_the_new_secret_and_pausing_and_resuming_work(client, council):

@@ -4,7 +4,9 @@
 Standard Webhooks scheme and parsed as a structured CloudEvent; the ids of verified
 events are kept (with duplicates, so tests can count both). It can answer 500 to a share
 of requests at random (seeded), be down (the port closed: connection refused) and come
-back on the same port, hang, redirect, or answer with a huge body.
+back on the same port, hang, redirect, or answer with a huge body. It speaks HTTP/1.1 and
+keeps connections open between requests, as most servers do (`keep_alive=False`: HTTP/1.0,
+a connection per request); `connections` counts those it accepted.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ class Receiver:
     """A receiving endpoint; `url` is where to subscribe it."""
 
     def __init__(self, secret: str | list[str], *, fail_share: float = 0.0, seed: int = 11,
-                 mode: str = "ok", delay: float = 0.0) -> None:
+                 mode: str = "ok", delay: float = 0.0, keep_alive: bool = True) -> None:
         self.secrets = [secret] if isinstance(secret, str) else list(secret)
         self.fail_share = fail_share
         self.mode = mode
@@ -41,7 +43,9 @@ class Receiver:
         self.events: list = []  # the parsed CloudEvents
         self.rejected: list[str] = []  # why a request did not verify
         self.requests = 0
+        self.connections = 0
         self.answered_500 = 0
+        self.keep_alive = keep_alive
         self._server: ThreadingHTTPServer | None = None
 
     @property
@@ -58,13 +62,23 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1" if receiver.keep_alive else "HTTP/1.0"
+
+            def setup(self) -> None:
+                super().setup()
+                with receiver.lock:
+                    receiver.connections += 1
+
             def log_message(self, *args) -> None:
                 pass
 
             def do_POST(self) -> None:
                 receiver._handle(self)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        class Server(ThreadingHTTPServer):
+            request_queue_size = 64  # not 5: a batch connects several at once
+
+        self._server = Server(("127.0.0.1", self.port), Handler)
         self._server.daemon_threads = True
         if tls is not None:
             self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
@@ -89,6 +103,7 @@ class Receiver:
         if self.mode == "redirect":
             request.send_response(307)
             request.send_header("Location", "http://169.254.169.254/latest/meta-data/")
+            request.send_header("Content-Length", "0")
             request.end_headers()
             return
         if self.mode == "huge":
@@ -106,6 +121,7 @@ class Receiver:
             with self.lock:
                 self.answered_500 += 1
             request.send_response(500)
+            request.send_header("Content-Length", "9")
             request.end_headers()
             request.wfile.write(b"try later")
             return
@@ -115,6 +131,7 @@ class Receiver:
             with self.lock:
                 self.rejected.append(error)
             request.send_response(400)
+            request.send_header("Content-Length", "0")
             request.end_headers()
             return
         event = from_structured_event(HTTPMessage(headers=headers, body=body))

@@ -93,3 +93,7 @@ def test_rotate_pause_resume_deliveries_and_replay(client, keyed, council):
     assert post(client, keyed, f"{path}/replay", {"deliveries": [dead["id"]]}).json() == {
         "replayed": 1}
     assert client.get(f"{path}/deliveries", **keyed.headers()).json()[0]["status"] == "pending"
+    Delivery.objects.update(status="dead")
+    assert post(client, keyed, f"{path}/dismiss", {}).json() == {"dismissed": 1}
+    assert client.get(f"{path}/deliveries", **keyed.headers()).json() == []
+    assert post(client, keyed, f"{path}/dismiss", {}).json() == {"dismissed": 0}

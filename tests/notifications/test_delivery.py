@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from agora.notifications.delivery import backoff, delivery_send
+from agora.notifications.delivery import SENDERS, backoff, deliveries_send, delivery_send
 from agora.notifications.models import Delivery
 from agora.notifications.outbox import event_fan_out
 from tests.factories import MembershipFactory, OrganizationFactory
@@ -69,6 +69,24 @@ def test_a_delivery_is_a_signed_cloudevent_and_its_attempt_is_kept(council, rece
     assert (attempt.number, attempt.status_code, attempt.error) == (1, 204, "")
     assert delivery_send(str(delivery.public_id)) == "skipped"  # never sent twice
     assert endpoint.requests == 1
+
+
+@pytest.mark.parametrize("keep_alive", [True, False], ids=["http/1.1", "http/1.0"])
+def test_a_batch_to_one_endpoint_shares_its_connections(council, receiver, keep_alive):
+    subscription, secret = subscribe(council, "http://127.0.0.1:9/placeholder")
+    endpoint = receiver(secret, keep_alive=keep_alive, fail_share=0.3)
+    subscription.url = endpoint.url
+    subscription.save()
+    ids = [str(fanned_out(council).public_id) for _ in range(40)]
+    results = deliveries_send(ids)
+    assert endpoint.requests == 40 and endpoint.unique == {
+        str(d.event_id) for d in Delivery.objects.filter(status="delivered")}
+    assert results.count("delivered") == len(endpoint.unique) and \
+        results.count("retry") == endpoint.answered_500 > 0
+    if keep_alive:  # a connection per sending thread at most, each used again
+        assert endpoint.connections <= SENDERS
+    else:  # the server closes each one: a new one per post, and nothing fails for it
+        assert endpoint.connections == 40
 
 
 def test_events_of_other_types_or_organisations_are_not_delivered(council):
@@ -136,3 +154,24 @@ def test_an_endpoint_that_sometimes_succeeds_is_not_paused_when_one_delivery_die
     delivery.refresh_from_db()
     subscription.refresh_from_db()
     assert delivery.status == "dead" and subscription.status == "active"
+
+
+def test_a_fan_out_batch_costs_the_same_statements_however_many_events(council, receiver):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from agora.notifications.tasks import event_dispatch
+
+    subscription, secret = subscribe(council, "http://127.0.0.1:9/placeholder")
+    endpoint = receiver(secret)
+    subscription.url = endpoint.url
+    subscription.save()
+    statements = []
+    for count in (3, 30):
+        events = [event_announce(council) for _ in range(count)]
+        with CaptureQueriesContext(connection) as queries:
+            assert event_dispatch.call("") == count
+        statements.append(len(queries))
+        assert endpoint.unique >= {str(e.pk) for e in events}
+    assert statements[0] == statements[1], statements
+    assert Delivery.objects.filter(status="delivered", lease_until=None).count() == 33

@@ -10,6 +10,7 @@ does not exist.
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
+from uuid import UUID
 
 from django.db import transaction
 from django.db.models import Count
@@ -189,6 +190,51 @@ def _verified_emails(viewer: Viewer) -> list[str]:
         user=viewer.user, verified=True).values_list("email", flat=True)]
 
 
+def _resident_cases(viewer: Viewer, limit: int, related: tuple[str, ...] = (),
+                    only: tuple[str, ...] = ()) -> list[Case]:
+    """The resident's requests, newest first: about them, or reported under their address."""
+    cases: list[Case] = []
+    mine = Case.objects.select_related(*related).order_by("-created_at", "-id")
+    if only:
+        mine = mine.only(*only)
+    if viewer.person_id is not None:
+        cases = list(mine.filter(person_id=viewer.person_id)[:limit])
+    emails = _verified_emails(viewer)
+    if emails:
+        reported = mine.filter(reporter_email__in=emails, person__isnull=True)[:limit]
+        cases = sorted([*cases, *reported], key=lambda c: (c.created_at, c.id),
+                       reverse=True)[:limit]
+    return cases
+
+
+def is_news_to_resident(author_kind: str) -> bool:
+    """Whether a timeline entry is news to the resident: anything they did not write."""
+    return author_kind != "person"
+
+
+def resident_updates(*, viewer: Viewer | None) -> dict[UUID, list[datetime]]:
+    """Return, per request of the resident (by public id), when others added to its timeline.
+
+    The same requests and entries as `cases_for_resident` counts as new, without reading
+    them: it feeds the count of new updates in the site's menu on every page, so it is two
+    small queries and logs nothing (it shows the resident a number about their own
+    requests, not a request; logging it would fill their activity log with page views).
+    """
+    if viewer is None or (viewer.person_id is None and viewer.user is None):
+        return {}
+    cases = _resident_cases(viewer, MAX_RESIDENT_CASES,
+                            only=("id", "public_id", "created_at"))
+    by_pk = {case.pk: case.public_id for case in cases}
+    updates: dict[UUID, list[datetime]] = {public_id: [] for public_id in by_pk.values()}
+    if by_pk:
+        for case_id, author_kind, created_at in CaseEvent.objects.filter(
+                case_id__in=list(by_pk), visible_to_resident=True,
+        ).values_list("case_id", "author_kind", "created_at"):
+            if is_news_to_resident(author_kind):
+                updates[by_pk[case_id]].append(created_at)
+    return updates
+
+
 def cases_for_resident(
     *,
     viewer: Viewer | None,
@@ -205,17 +251,7 @@ def cases_for_resident(
     if viewer is None or (viewer.person_id is None and viewer.user is None):
         return []
     limit = max(1, min(limit, MAX_RESIDENT_CASES))
-    related = ("service", "service__provider", "organization")
-    cases: list[Case] = []
-    if viewer.person_id is not None:
-        cases = list(Case.objects.filter(person_id=viewer.person_id).select_related(*related)
-                     .order_by("-created_at", "-id")[:limit])
-    emails = _verified_emails(viewer)
-    if emails:
-        reported = Case.objects.filter(reporter_email__in=emails, person__isnull=True) \
-            .select_related(*related).order_by("-created_at", "-id")[:limit]
-        cases = sorted([*cases, *reported], key=lambda c: (c.created_at, c.id),
-                       reverse=True)[:limit]
+    cases = _resident_cases(viewer, limit, ("service", "service__provider", "organization"))
     events: dict[int, list[CaseEvent]] = {case.pk: [] for case in cases}
     if cases:
         for event in CaseEvent.objects.filter(case_id__in=list(events),

@@ -22,6 +22,7 @@ from agora.core import exceptions as errors
 from agora.notifications.models import Delivery, Subscription
 from agora.notifications.selectors import deliveries_for, subscription_get, subscriptions_for
 from agora.notifications.services import (
+    deliveries_dismiss,
     deliveries_replay,
     subscription_create,
     subscription_pause,
@@ -119,6 +120,13 @@ def webhook_action(request: HttpRequest, slug: str, public_id: UUID,
         count = deliveries_replay(actor=actor, subscription=subscription,
                                   delivery_ids=[str(one)] if one else None)
         messages.success(request, f"{count} given-up events are being sent again.")
+    elif action == "dismiss":
+        form = ReplayForm(request.POST)
+        one = form.cleaned_data["delivery"] if form.is_valid() else None
+        count = deliveries_dismiss(actor=actor, subscription=subscription,
+                                   delivery_ids=[str(one)] if one else None)
+        messages.success(request, f"{count} given-up events were dismissed: they will not be "
+                                  "sent.")
     else:
         raise Http404("No such action.")
     return redirect("console:webhook", slug=organization.slug, public_id=subscription.public_id)

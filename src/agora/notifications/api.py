@@ -19,6 +19,7 @@ from agora.notifications.permissions import SCOPE
 from agora.notifications.schemas import (
     AttemptOut,
     DeliveryOut,
+    DismissOut,
     EventTypeOut,
     ReplayIn,
     ReplayOut,
@@ -149,3 +150,15 @@ def delivery_replay(request: HttpRequest, subscription_id: UUID,
     count = services.deliveries_replay(actor=request.auth.client, subscription=subscription,
                                        delivery_ids=ids)
     return ReplayOut(replayed=count)
+
+
+@router.post("/webhooks/subscriptions/{subscription_id}/dismiss", response=DismissOut,
+             **client_auth(SCOPE, 404, 422), summary="Dismiss given-up deliveries")
+def delivery_dismiss(request: HttpRequest, subscription_id: UUID,
+                     payload: ReplayIn) -> DismissOut:
+    """Delete the given-up (`dead`) deliveries named, or all of them: they will not be sent."""
+    subscription = _get(request, subscription_id)
+    ids = [str(i) for i in payload.deliveries] if payload.deliveries is not None else None
+    count = services.deliveries_dismiss(actor=request.auth.client, subscription=subscription,
+                                        delivery_ids=ids)
+    return DismissOut(dismissed=count)

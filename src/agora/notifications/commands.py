@@ -16,3 +16,16 @@ def recover_command() -> None:
 
     events, deliveries = outbox_recover()
     out.print(f"Queued {events} events and {deliveries} deliveries again.")
+
+
+@notifications_app.command("prune")
+def prune_command() -> None:
+    """Delete what was delivered more than AGORA_OUTBOX_KEEP_DAYS ago; dead letters stay."""
+    setup_django()
+    from django.conf import settings
+
+    from agora.notifications.retention import outbox_prune
+
+    pruned = outbox_prune()
+    out.print(f"Deleted {pruned.deliveries} deliveries and {pruned.events} events delivered "
+              f"more than {settings.OUTBOX_KEEP_DAYS:g} days ago.")

@@ -37,15 +37,20 @@ def backoff(attempt: int, *, rng: random.Random | None = None) -> timedelta:
     return timedelta(seconds=rng.uniform(ceiling / 2, ceiling))
 
 
-def _lease(delivery_ids: list[str], now: datetime) -> datetime:
-    """Take the deliveries that are pending, due and free for this worker; return the lease.
+def lease_new(now: datetime) -> datetime:
+    """Return a new lease taken at `now`: both when it runs out and the mark of its holder.
 
-    The lease is both when it runs out and the mark of who holds it: its microseconds are
-    random, so two workers leasing at the same moment hold different leases.
+    Its microseconds are random, so two workers leasing at the same moment hold
+    different leases.
     """
     lease = now + timedelta(seconds=settings.WEBHOOK_CONNECT_TIMEOUT
                             + settings.WEBHOOK_READ_TIMEOUT + settings.WEBHOOK_LEASE_MARGIN)
-    lease = lease.replace(microsecond=secrets.randbelow(1_000_000))
+    return lease.replace(microsecond=secrets.randbelow(1_000_000))
+
+
+def _lease(delivery_ids: list[str], now: datetime) -> datetime:
+    """Take the deliveries that are pending, due and free for this worker; return the lease."""
+    lease = lease_new(now)
     Delivery.objects.filter(public_id__in=delivery_ids, status=Delivery.Status.PENDING,
                             next_attempt_at__lte=now + EARLY) \
         .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now)) \
@@ -71,29 +76,42 @@ def deliveries_send(delivery_ids: list[str], *, now: datetime | None = None) -> 
     lease = _lease(delivery_ids, now)
     held = list(Delivery.objects.filter(public_id__in=delivery_ids, lease_until=lease)
                 .select_related("event", "subscription"))
+    results = deliveries_send_held(held, lease, now)
+    return [results.get(str(i), "skipped") for i in delivery_ids]
+
+
+def deliveries_send_held(held: list[Delivery], lease: datetime, now: datetime) -> dict[str, str]:
+    """Send deliveries this worker holds by `lease` (with their event and subscription).
+
+    Returns what became of each, by public id; those of a paused subscription are let go
+    (they wait for the resume) and left out.
+    """
     paused = [d.pk for d in held if d.subscription.status != Subscription.Status.ACTIVE]
     if paused:  # they wait for the resume
         Delivery.objects.filter(pk__in=paused, lease_until=lease).update(lease_until=None)
     sending = [d for d in held if d.pk not in paused]
     outcomes = _post_all(sending, now)
-    results = _record(sending, outcomes, lease, now)
-    return [results.get(str(i), "skipped") for i in delivery_ids]
+    return _record(sending, outcomes, lease, now)
 
 
 SENDERS = 8
 """How many posts one worker makes at the same time."""
 
 
-def _post(delivery: Delivery, now: datetime) -> endpoints.Outcome:
+def _post(delivery: Delivery, now: datetime, connections: endpoints.Connections
+          ) -> endpoints.Outcome:
     body, headers = wire.message_for(delivery.event, delivery.subscription, now)
-    return endpoints.post(delivery.subscription.url, body, headers)
+    return endpoints.post(delivery.subscription.url, body, headers, connections=connections)
 
 
 def _post_all(deliveries: list[Delivery], now: datetime) -> list[endpoints.Outcome]:
-    if len(deliveries) <= 1:
-        return [_post(d, now) for d in deliveries]
-    with ThreadPoolExecutor(max_workers=min(SENDERS, len(deliveries))) as pool:
-        return list(pool.map(lambda d: _post(d, now), deliveries))
+    """Post each delivery, up to `SENDERS` at once; posts to one endpoint share connections."""
+    senders = min(SENDERS, len(deliveries))
+    with endpoints.Connections(size=max(senders, 1)) as connections:
+        if senders <= 1:
+            return [_post(d, now, connections) for d in deliveries]
+        with ThreadPoolExecutor(max_workers=senders) as pool:
+            return list(pool.map(lambda d: _post(d, now, connections), deliveries))
 
 
 def _record(deliveries: list[Delivery], outcomes: list[endpoints.Outcome], lease: datetime,

@@ -53,6 +53,7 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["occurred_at"], condition=models.Q(dispatched_at__isnull=True),
                          name="event_undispatched"),
+            models.Index(fields=["occurred_at"], name="event_occurred"),  # pruning
         ]
 
     def __str__(self) -> str:
@@ -135,6 +136,8 @@ class Delivery(models.Model):
                          name="delivery_history"),
             models.Index(fields=["next_attempt_at"], condition=models.Q(status="pending"),
                          name="delivery_due"),
+            models.Index(fields=["delivered_at"], condition=models.Q(status="delivered"),
+                         name="delivery_delivered"),  # pruning
         ]
 
     def __str__(self) -> str:

@@ -38,28 +38,60 @@ def event_record(sender, *, type: str, organizations, person, source: str, subje
     return event
 
 
-def dispatch_enqueue(event_id) -> None:
+DISPATCH_QUEUED = "agora:notifications:dispatch-queued"
+"""On Redis: the key that says a fan-out task is queued and has not started."""
+
+
+def dispatch_enqueue(event_id, *, force: bool = False) -> None:
     """Queue the fan-out of an event, unless a fan-out task waits that will take it.
 
     A fan-out task takes every event waiting (up to a batch) when it starts, and queues
-    the next before it sends if more are waiting; so on the database backend a commit
-    that finds a fan-out task not yet started needs none of its own. On Redis each event
-    gets its task (an RQ queue cannot be asked cheaply); the extra ones find nothing.
+    the next before it sends if more are waiting; so a commit that finds a fan-out task
+    not yet started needs none of its own. On the database backend that is a READY task
+    row; on Redis, a key set (if absent) when one is queued and deleted when it starts,
+    expiring after `GRACE` in case its task was lost. `force` (recovery) queues anyway:
+    the key may outlive a lost task.
     """
     from agora.notifications.tasks import event_dispatch
 
-    if not _dispatch_waiting(event_dispatch):
+    if force or not _dispatch_waiting(event_dispatch):
         event_dispatch.enqueue(str(event_id or ""))
 
 
 def _dispatch_waiting(event_dispatch) -> bool:
+    """Whether a fan-out task is queued and not started (on Redis: or mark that one will be)."""
     from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
 
-    if not isinstance(event_dispatch.get_backend(), DatabaseBackend):
+    backend = event_dispatch.get_backend()
+    if isinstance(backend, DatabaseBackend):
+        return DBTaskResult.objects.filter(task_path=event_dispatch.module_path,
+                                           status="READY").exists()
+    redis = _redis_of(backend, event_dispatch.queue_name)
+    if redis is None:
         return False
-    return DBTaskResult.objects.filter(task_path=event_dispatch.module_path,
-                                       status="READY").exists()
+    return not redis.set(DISPATCH_QUEUED, "1", nx=True, ex=max(1, int(GRACE.total_seconds())))
+
+
+def dispatch_started() -> None:
+    """Called by a fan-out task before it takes its batch: later commits queue a new one."""
+    from agora.notifications.tasks import event_dispatch
+
+    redis = _redis_of(event_dispatch.get_backend(), event_dispatch.queue_name)
+    if redis is not None:
+        redis.delete(DISPATCH_QUEUED)
+
+
+def _redis_of(backend, queue_name: str):
+    try:
+        from django_tasks_rq.backend import RQBackend
+    except ImportError:  # the Redis backend is not installed
+        return None
+    if not isinstance(backend, RQBackend):
+        return None
+    import django_rq
+
+    return django_rq.get_queue(queue_name).connection
 
 
 def attempt_enqueue(delivery_id, run_after: datetime | None = None) -> None:
@@ -103,7 +135,23 @@ def event_fan_out(event_id: str | None, *, now: datetime | None = None, enqueue:
     and a later run finds them dispatched. Paused subscriptions get their deliveries too;
     they are sent when it resumes.
     """
-    now = now or timezone.now()
+    held = _fan_out(event_id, now=now or timezone.now(), batch=batch, lease=None,
+                    enqueue=enqueue)
+    return [str(delivery.public_id) for delivery in held]
+
+
+def event_fan_out_held(event_id: str | None, *, lease: datetime, now: datetime,
+                       batch: int) -> list[Delivery]:
+    """Fan out like `event_fan_out`, the deliveries to send made already leased by `lease`.
+
+    For the worker that sends them at once: it needs neither a lease UPDATE nor to read
+    them back with their events and subscriptions (they come with both attached).
+    """
+    return _fan_out(event_id, now=now, batch=batch, lease=lease, enqueue=False)
+
+
+def _fan_out(event_id: str | None, *, now: datetime, batch: int, lease: datetime | None,
+             enqueue: bool) -> list[Delivery]:
     with transaction.atomic():
         waiting = Event.objects.select_for_update(of=("self",), skip_locked=True) \
             .select_related("person").filter(dispatched_at__isnull=True)
@@ -117,26 +165,34 @@ def event_fan_out(event_id: str | None, *, now: datetime | None = None, enqueue:
         for pk, organization_id in Event.organizations.through.objects.filter(
                 event__in=events).values_list("event_id", "organization_id"):
             concerned.setdefault(pk, set()).add(organization_id)
-        subscriptions = list(Subscription.objects.filter(
-            organization_id__in={o for orgs in concerned.values() for o in orgs},
-        ).only("pk", "organization_id", "event_types"))
+        subscriptions = {s.pk: s for s in Subscription.objects.filter(
+            organization_id__in={o for orgs in concerned.values() for o in orgs})}
+        active = Subscription.Status.ACTIVE
         Delivery.objects.bulk_create(
-            [Delivery(event=event, subscription=s, next_attempt_at=now, created_at=now)
-             for event in events for s in subscriptions
+            [Delivery(event=event, subscription=s, next_attempt_at=now, created_at=now,
+                      lease_until=lease if s.status == active else None)
+             for event in events for s in subscriptions.values()
              if s.organization_id in concerned.get(event.pk, ()) and event.type in s.event_types],
             ignore_conflicts=True,
         )
         Event.objects.filter(pk__in=[event.pk for event in events]).update(dispatched_at=now)
-        ids = [str(i) for i in Delivery.objects.filter(
-            event__in=events, subscription__status=Subscription.Status.ACTIVE,
-            status=Delivery.Status.PENDING).values_list("public_id", flat=True)]
+        made = Delivery.objects.filter(event__in=events, status=Delivery.Status.PENDING)
+        made = made.filter(lease_until=lease) if lease is not None else \
+            made.filter(subscription__status=active)
+        held = list(made)
+        if lease is not None:  # all made here, from these: no need to read them again
+            by_pk = {event.pk: event for event in events}
+            for delivery in held:
+                delivery.event = by_pk[delivery.event_id]
+                delivery.subscription = subscriptions[delivery.subscription_id]
         if enqueue:
+            ids = [delivery.public_id for delivery in held]
             transaction.on_commit(lambda: [attempt_enqueue(i) for i in ids], robust=True)
         for event in events:
             email = resident_email_plan(event, now)
             if email is not None and email.status == ResidentEmail.Status.PENDING:
                 transaction.on_commit(lambda e=email: email_enqueue(e.public_id), robust=True)
-    return ids
+    return held
 
 
 def outbox_settle(*, now: datetime | None = None) -> int:
@@ -158,9 +214,12 @@ def outbox_recover(*, now: datetime | None = None) -> tuple[int, int]:
     """
     now = now or timezone.now()
     events = list(Event.objects.filter(dispatched_at__isnull=True, occurred_at__lt=now - GRACE)
-                  .values_list("pk", flat=True))
-    for event_id in events:
-        dispatch_enqueue(event_id)
+                  .order_by("occurred_at").values_list("pk", flat=True))
+    if events:
+        # One task, not one per event: it takes the oldest 50 and queues the next batch
+        # while more wait, so the chain drains any backlog. Queued even if one seems to
+        # wait (on Redis the key that says so may outlive a lost task).
+        dispatch_enqueue(events[0], force=True)
     deliveries = list(
         Delivery.objects.filter(status=Delivery.Status.PENDING,
                                 next_attempt_at__lt=now - GRACE,

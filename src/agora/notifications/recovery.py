@@ -1,4 +1,4 @@
-"""The outbox's recovery sweep on a cadence: lost fan-outs and deliveries queued again.
+"""The outbox's sweep on a cadence: lost fan-outs and deliveries queued again, old ones pruned.
 
 A starting worker seeds one chain of `recovery_tick` tasks (unless one is pending); each
 tick schedules the next `AGORA_OUTBOX_RECOVER_INTERVAL` seconds later, then runs
@@ -17,6 +17,7 @@ from django_tasks import task
 
 from agora.notifications.models import RecoverySchedule
 from agora.notifications.outbox import GRACE, outbox_recover
+from agora.notifications.retention import SWEEP_LIMIT, outbox_prune
 
 
 def _locked() -> RecoverySchedule:
@@ -52,7 +53,12 @@ def _advance(token: str, now: datetime) -> bool:
 
 @task()
 def recovery_tick(token: str) -> list[int] | None:
-    """Schedule the next sweep, then queue again what looks lost; None if superseded."""
+    """Schedule the next sweep, queue again what looks lost, prune what is old.
+
+    Returns the events and deliveries queued again; None if superseded.
+    """
     if not _advance(token, timezone.now()):
         return None
-    return list(outbox_recover())
+    recovered = list(outbox_recover())
+    outbox_prune(limit=SWEEP_LIMIT)
+    return recovered

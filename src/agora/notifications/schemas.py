@@ -67,6 +67,10 @@ class ReplayOut(Schema):
     replayed: int
 
 
+class DismissOut(Schema):
+    dismissed: int
+
+
 class EventTypeOut(Schema):
     type: str
     description: str

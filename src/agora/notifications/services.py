@@ -144,3 +144,20 @@ def deliveries_replay(*, actor, subscription: Subscription, delivery_ids: list[s
             lease_until=None)
         transaction.on_commit(lambda: [attempt_enqueue(i) for i in ids], robust=True)
     return len(ids)
+
+
+def deliveries_dismiss(*, actor, subscription: Subscription,
+                       delivery_ids: list[str] | None = None) -> int:
+    """Delete dead-lettered deliveries (those named, or all), with their attempts; return how many.
+
+    For events the partner will never need (they fixed it by hand, or it is too old to
+    matter): pruning keeps a dead letter until it is replayed or dismissed.
+    """
+    _admin_check(actor, subscription.organization)
+    with transaction.atomic():
+        dead = Delivery.objects.filter(subscription=subscription, status=Delivery.Status.DEAD)
+        if delivery_ids is not None:
+            dead = dead.filter(public_id__in=delivery_ids)
+        pks = list(dead.values_list("pk", flat=True))
+        Delivery.objects.filter(pk__in=pks).delete()  # and their attempts
+    return len(pks)

@@ -3,11 +3,12 @@
 Both are safe to run twice and on any backend: the database one, or RQ on Redis.
 """
 
+from django.utils import timezone
 from django_tasks import task
 
-from agora.notifications.delivery import deliveries_send, delivery_send
+from agora.notifications.delivery import deliveries_send_held, delivery_send, lease_new
 from agora.notifications.models import Event
-from agora.notifications.outbox import dispatch_enqueue, event_fan_out
+from agora.notifications.outbox import dispatch_enqueue, dispatch_started, event_fan_out_held
 from agora.notifications.residents import resident_email_send
 
 FAN_OUT_BATCH = 50
@@ -21,11 +22,14 @@ def event_dispatch(event_id: str) -> int:
     Sending here saves a task per delivery; only retries get tasks of their own. Returns
     how many deliveries were tried.
     """
-    ids = event_fan_out(event_id or None, enqueue=False, batch=FAN_OUT_BATCH)
+    dispatch_started()
+    now = timezone.now()
+    lease = lease_new(now)
+    held = event_fan_out_held(event_id or None, lease=lease, now=now, batch=FAN_OUT_BATCH)
     if Event.objects.filter(dispatched_at__isnull=True).exists():
         dispatch_enqueue(None)  # the next batch, for another worker while this one sends
-    deliveries_send(ids)
-    return len(ids)
+    deliveries_send_held(held, lease, now)
+    return len(held)
 
 
 @task()

@@ -74,13 +74,29 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 def _new_entries(items, seen: dict) -> dict[int, int]:
     """Count, per request, the timeline entries others added since the resident last looked."""
-    counts = {}
-    for item in items:
-        since = seen.get(item.case.public_id)
-        counts[item.case.pk] = sum(
-            1 for event in item.events
-            if event.author_kind != "person" and (since is None or event.created_at > since))
-    return counts
+    return {item.case.pk: new_since([event.created_at for event in item.events
+                                     if selectors.is_news_to_resident(event.author_kind)],
+                                    seen.get(item.case.public_id))
+            for item in items}
+
+
+def new_since(times, since) -> int:
+    """How many of `times` came after `since` (all of them if the page was never opened)."""
+    return sum(1 for moment in times if since is None or moment > since)
+
+
+def unread_updates(request: HttpRequest) -> int:
+    """Count the new updates on all the signed-in resident's requests, as their list does.
+
+    For the site's menu on every page; the updates of a request are read when its page
+    is opened (`request_seen_mark`).
+    """
+    viewer = _viewer(request)
+    if viewer.person is None and viewer.user is None:
+        return 0
+    seen = requests_seen(person=viewer.person)
+    return sum(new_since(times, seen.get(public_id))
+               for public_id, times in selectors.resident_updates(viewer=viewer).items())
 
 
 FORMS = {"reply": ReplyForm, "document": DocumentForm, "referral": ReferralForm}
