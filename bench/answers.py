@@ -79,7 +79,8 @@ def add_sections(target: int, rng: random.Random) -> dict:
     from agora.organizations.models import Organization
     from agora.search.models import Term
     from agora.topics.models import Topic
-    from bench.search import Writer, _bulk_rows, vocabulary
+    from bench.bulk import bulk_rows
+    from bench.search import Writer, vocabulary
 
     began = time.perf_counter()
     missing = target - Section.objects.count()
@@ -102,7 +103,7 @@ def add_sections(target: int, rng: random.Random) -> dict:
             [(" ".join(writer.text(1, 3)).capitalize(), " ".join(writer.text(40, 120)))
              for _ in range(count)], rng.sample(topic_ids, rng.randint(1, 2))))
     with transaction.atomic(), connection.cursor() as cursor:
-        _bulk_rows("content_document",
+        bulk_rows("content_document",
                    ["public_id", "owner_id", "source_key", "title", "summary", "kind",
                     "classification", "restricted_roles", "source_url", "publisher",
                     "licence", "created_at", "updated_at"],
@@ -111,7 +112,7 @@ def add_sections(target: int, rng: random.Random) -> dict:
                     for n, (owner, level, updated, title, _, _) in enumerate(documents)))
         cursor.execute("SELECT MIN(id) FROM content_document WHERE source_key = 'bench/0'")
         first_document = cursor.fetchone()[0]
-        _bulk_rows("content_version",
+        bulk_rows("content_version",
                    ["document_id", "number", "content_hash", "file_name", "original_name",
                     "media_type", "size", "title", "text", "metadata", "published_at",
                     "published_by"],
@@ -130,11 +131,11 @@ def add_sections(target: int, rng: random.Random) -> dict:
                 sections.append((section_id, first_version + n, position, heading, body,
                                  first_document + n, owner, level, updated, title))
                 section_id += 1
-        _bulk_rows("content_section",
+        bulk_rows("content_section",
                    ["id", "version_id", "position", "anchor", "heading_path", "text"],
                    ((sid, version, position, f"section-{position}", json.dumps([heading]),
                      body) for sid, version, position, heading, body, *_ in sections))
-        _bulk_rows("search_indexedsection",
+        bulk_rows("search_indexedsection",
                    ["document_key", "section_key", "owner_id", "classification",
                     "restricted_roles", "kind", "updated_at", "title", "heading", "anchor",
                     "body"],
@@ -142,7 +143,7 @@ def add_sections(target: int, rng: random.Random) -> dict:
                      f"section-{position}", body)
                     for sid, _, position, heading, body, document, owner, level, updated,
                     title in sections))
-        _bulk_rows("search_indexedtopic", ["document_key", "topic_id"],
+        bulk_rows("search_indexedtopic", ["document_key", "topic_id"],
                    ((first_document + n, topic) for n, document in enumerate(documents)
                     for topic in document[5]))
         # "Did you mean" counts the words of public documents, one per document.

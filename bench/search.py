@@ -56,6 +56,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench.bulk import bulk_rows
 from bench.throwaway import BENCH_DIR, Throwaway
 
 DATABASES = Throwaway(sqlite_name="search.sqlite3",
@@ -142,29 +143,6 @@ class Writer:
                                 k=self.rng.randint(low, high))
 
 
-def _bulk_rows(table: str, columns: list[str], rows) -> None:
-    """Insert rows fast: COPY on PostgreSQL, executemany in batches on SQLite."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        sql = (f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 (fixed names)
-               f"VALUES ({', '.join(['?'] * len(columns))})")
-        rows = iter(rows)
-        while chunk := [row for _, row in zip(range(BATCH), rows, strict=False)]:
-            connection.connection.executemany(sql, [_sqlite_row(row) for row in chunk])
-
-
-def _sqlite_row(row: tuple) -> tuple:
-    return tuple(value.hex if isinstance(value, uuid.UUID)
-                 else value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
-                 if isinstance(value, datetime) else value for value in row)
-
-
 def build_corpus(rng: random.Random, sections: int) -> dict:
     """Write organisations, members, documents and their indexed sections; return handles."""
     from django.db import connection, transaction
@@ -209,7 +187,7 @@ def build_corpus(rng: random.Random, sections: int) -> dict:
         ))
     generated = time.perf_counter() - began
     with transaction.atomic():
-        _bulk_rows(
+        bulk_rows(
             "content_document",
             ["public_id", "owner_id", "source_key", "title", "summary", "kind",
              "classification", "restricted_roles", "source_url", "publisher", "licence",
@@ -221,7 +199,7 @@ def build_corpus(rng: random.Random, sections: int) -> dict:
         with connection.cursor() as cursor:
             cursor.execute("SELECT MIN(id) FROM content_document")
             first = cursor.fetchone()[0]
-        _bulk_rows(
+        bulk_rows(
             "search_indexedsection",
             ["document_key", "section_key", "owner_id", "classification", "restricted_roles",
              "kind", "updated_at", "title", "heading", "anchor", "body"],
@@ -229,7 +207,7 @@ def build_corpus(rng: random.Random, sections: int) -> dict:
               f"section-{position}", body)
              for number, (owner, level, roles, kind, updated, title, parts, _)
              in enumerate(documents) for position, (heading, body) in enumerate(parts)))
-        _bulk_rows("search_indexedtopic", ["document_key", "topic_id"],
+        bulk_rows("search_indexedtopic", ["document_key", "topic_id"],
                    ((first + number, topic) for number, document in enumerate(documents)
                     for topic in document[7]))
         # "Did you mean" counts the words of open and public documents, one per document.
